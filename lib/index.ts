@@ -1,0 +1,2 @@
+// The public face of nnlab: everything notebooks, exercises and tests import.
+export * from "./matrix";

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+import path from "node:path";
+
+// Tests import the library as users do (`from "nnlab"`), resolved to the
+// TypeScript sources so a test never runs against a stale build.
+export default defineConfig({
+  resolve: { alias: { nnlab: path.resolve(__dirname, "lib/index.ts") } },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    pool: "forks",
+  },
+});
