@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Prints vitest's JSON report as one plain line: "tests: N passed, N failed, N skipped".
+const fs = require("fs");
+const path = require("path");
+const file = path.resolve(__dirname, "..", "test", "artifacts", "vitest.json");
+if (!fs.existsSync(file)) {
+  console.log("tests: no report found at " + file);
+  process.exit(0);
+}
+const r = JSON.parse(fs.readFileSync(file, "utf8"));
+const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);

@@ -1,0 +1,95 @@
+// Acceptance: hand-coded backprop (float64) agrees with tfjs's automatic
+// differentiation (float32) to a relative error ≤ 1e-4 — over randomised
+// networks: 0–3 hidden layers, every hidden activation, every loss, batch
+// size 1 and > 1, every intercept mode, both reductions.
+// Relative error per parameter = max |hand − tfjs| / max(‖hand‖₂, ‖tfjs‖₂)
+// (compareGradients; the file comment of lib/tfjs/compare.ts says why).
+import { beforeAll, describe, expect, it } from "vitest";
+import { ActivationName, InterceptMode, LossName, MLP, Matrix, Reduction, Rng, checkAgainstTfjs, loadBackend } from "nnlab";
+
+const activationNames: ActivationName[] = ["identity", "relu", "sigmoid", "tanh"];
+const lossNames: LossName[] = ["square", "logistic", "bce_logits", "softmax_ce"];
+const interceptModes: InterceptMode[] = ["bias", "ones_column", "none"];
+
+interface Case {
+  name: string;
+  hidden: number;
+  activation: ActivationName;
+  loss: LossName;
+  batch: number;
+  intercept: InterceptMode;
+  reduction: Reduction;
+  seed: number;
+}
+
+/** Every combination; with no hidden layer the activation is unused, so that case appears once. */
+function cases(): Case[] {
+  const out: Case[] = [];
+  let seed = 100;
+  for (const loss of lossNames) {
+    for (let hidden = 0; hidden <= 3; hidden++) {
+      for (const activation of hidden === 0 ? (["identity"] as ActivationName[]) : activationNames) {
+        for (const batch of [1, 7]) {
+          for (const intercept of interceptModes) {
+            seed += 1;
+            const reduction: Reduction = seed % 2 === 0 ? "mean" : "sum";
+            const name = `${hidden} hidden ${hidden ? activation : ""} batch ${batch} ${intercept} ${reduction}`.replace(/\s+/g, " ");
+            out.push({ name, hidden, activation, loss, batch, intercept, reduction, seed });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A random network of the case's shape with random (non-zero) weights and intercepts, and a random batch. */
+function setup(c: Case): { mlp: MLP; X: Matrix; y: Matrix } {
+  const rng = new Rng(c.seed);
+  const d = 1 + rng.int(4);
+  const outputs = c.loss === "square" ? 1 + rng.int(3) : c.loss === "softmax_ce" ? 2 + rng.int(3) : 1;
+  const units = [d, ...Array.from({ length: c.hidden }, () => 1 + rng.int(6)), outputs];
+  const mlp = new MLP({ unitsPerLayer: units, hiddenActivation: c.activation, intercept: c.intercept, seed: c.seed });
+  mlp.setParameters(mlp.getParameters().map((p) => Matrix.fromFunction(p.rows, p.cols, () => rng.normal(0, 0.8))));
+  const X = Matrix.fromFunction(c.batch, d, () => rng.normal());
+  const label = (): number => {
+    switch (c.loss) {
+      case "logistic": return rng.next() < 0.5 ? -1 : 1;
+      case "bce_logits": return rng.int(2);
+      case "softmax_ce": return rng.int(outputs);
+      default: return rng.normal();
+    }
+  };
+  const y = Matrix.fromFunction(c.batch, c.loss === "square" ? outputs : 1, label);
+  return { mlp, X, y };
+}
+
+beforeAll(async () => {
+  await loadBackend(undefined, { quiet: true });
+});
+
+describe.each(lossNames)("hand-coded gradients agree with tfjs: %s loss", (loss) => {
+  const mine = cases().filter((c) => c.loss === loss);
+
+  it.each(mine)("$name", async (c) => {
+    const { mlp, X, y } = setup(c);
+    const result = await checkAgainstTfjs(mlp, X, y, c.loss, c.reduction);
+    const worst = result.comparison.parameters.find((p) => !(p.maxRel <= 1e-4));
+    expect(worst, `worst parameter ${JSON.stringify(worst)} on ${result.backend}`).toBeUndefined();
+    expect(Math.abs(result.loss.hand - result.loss.tfjs)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(result.loss.hand)));
+    // tf.grads (parameters as explicit inputs) and tf.variableGrads must agree with each other too.
+    expect(result.gradsVsVariableGrads.maxRel).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe("the cases cover the acceptance grid", () => {
+  it("has every hidden depth, activation, loss, batch size and intercept mode", () => {
+    const all = cases();
+    expect(new Set(all.map((c) => c.hidden))).toEqual(new Set([0, 1, 2, 3]));
+    expect(new Set(all.map((c) => c.activation))).toEqual(new Set(activationNames));
+    expect(new Set(all.map((c) => c.loss))).toEqual(new Set(lossNames));
+    expect(new Set(all.map((c) => c.batch))).toEqual(new Set([1, 7]));
+    expect(new Set(all.map((c) => c.intercept))).toEqual(new Set(interceptModes));
+    expect(new Set(all.map((c) => c.reduction))).toEqual(new Set(["mean", "sum"]));
+  });
+});
