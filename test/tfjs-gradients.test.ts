@@ -52,6 +52,7 @@ function setup(c: Case): { mlp: MLP; X: Matrix; y: Matrix } {
   const mlp = new MLP({ unitsPerLayer: units, hiddenActivation: c.activation, intercept: c.intercept, seed: c.seed });
   mlp.setParameters(mlp.getParameters().map((p) => Matrix.fromFunction(p.rows, p.cols, () => rng.normal(0, 0.8))));
   const X = Matrix.fromFunction(c.batch, d, () => rng.normal());
+  keepScoresModerate(mlp, X);
   const label = (): number => {
     switch (c.loss) {
       case "logistic": return rng.next() < 0.5 ? -1 : 1;
@@ -62,6 +63,25 @@ function setup(c: Case): { mlp: MLP; X: Matrix; y: Matrix } {
   };
   const y = Matrix.fromFunction(c.batch, c.loss === "square" ? outputs : 1, label);
   return { mlp, X, y };
+}
+
+/**
+ * Scales the last layer so every output score is at most 2 in size. float32
+ * cannot resolve a gradient that is the difference of two numbers of order 1
+ * agreeing to 6 digits — a softmax 99.999% sure of the right class has
+ * p − onehot ≈ 1e-5, known to only ~1e-7 absolute, i.e. 1% relative — so
+ * comparing such a case would measure float32, not the backprop code.
+ * (The output layer is the identity, so scaling W(L) and b(L) scales the scores.)
+ */
+function keepScoresModerate(mlp: MLP, X: Matrix): void {
+  const largest = Math.max(...Array.from(mlp.decisionFunction(X).data, Math.abs));
+  if (largest <= 2) return;
+  const L = mlp.depth;
+  const params = mlp.getParameters().map((p) => p.clone());
+  const shrink = (m: Matrix) => m.data.forEach((v, k) => (m.data[k] = (v * 2) / largest));
+  shrink(params[L - 1]); // W(L) (in "ones_column" mode its last row is the intercept)
+  if (mlp.intercept === "bias") shrink(params[2 * L - 1]); // b(L)
+  mlp.setParameters(params);
 }
 
 beforeAll(async () => {

@@ -1,0 +1,224 @@
+// End to end in a real browser: JupyterLab from the project venv, driven in
+// Debian's Chromium through playwright-core, the way a student uses the course.
+//  1. a lecture notebook with a plotly figure: Run All, kernel idle, no cell
+//     failed, kernel "TypeScript", the plotly renderer drew svg.main-svg;
+//     screenshot in test/artifacts/.
+//  2. an exercise: the visible test fails on the stub, passes after typing
+//     a correct answer into the solution cell.
+// Needs /usr/bin/chromium (`node scripts/ensure-chromium.js` installs it).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { ARTIFACTS, FIXTURES, hasPlotlyFigure, notebooksIn, rel, startJupyterLab, type JupyterLab } from "./helpers/jupyter";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
+
+/** The lecture notebook to open: the first with a figure, or our fixture until the course lands. */
+function notebookWithFigure(): string {
+  const lectures = notebooksIn("notebooks");
+  if (lectures.length === 0) return path.join(FIXTURES, "plot.ipynb");
+  const withFigure = lectures.find(hasPlotlyFigure);
+  if (!withFigure) throw new Error(`no notebook in notebooks/ shows a plotly figure (looked at ${lectures.map(rel).join(", ")})`);
+  return withFigure;
+}
+
+// ------------------------------------------------------------- page helpers
+// The page's JupyterLab application (exposed by the test server) — used to
+// READ state (models, kernel messages); actions go through menus and keys.
+interface NotebookState {
+  ready: boolean;
+  kernelStatus: string;
+  kernelDisplayName: string;
+  codeCells: number;
+  executed: number;
+  replies: string[];
+  errorOutputs: number;
+}
+
+async function openNotebook(page: Page, lab: JupyterLab, file: string): Promise<void> {
+  await page.goto(`${lab.urlFor(file)}&reset`);
+  await page.locator(".jp-NotebookPanel").first().waitFor({ state: "visible", timeout: 120_000 });
+  // Kernel started and idle; from now on record every execute_reply it sends.
+  await page.waitForFunction(
+    () => {
+      const w = (window as any).jupyterapp?.shell?.currentWidget;
+      const kernel = w?.sessionContext?.session?.kernel;
+      if (!kernel || kernel.status !== "idle") return false;
+      if (!(window as any).__replies) {
+        (window as any).__replies = [];
+        kernel.anyMessage.connect((_: unknown, args: any) => {
+          if (args.direction === "recv" && args.msg.header.msg_type === "execute_reply") {
+            (window as any).__replies.push(args.msg.content.status);
+          }
+        });
+      }
+      return true;
+    },
+    undefined,
+    { timeout: 120_000, polling: 250 },
+  );
+}
+
+async function notebookState(page: Page): Promise<NotebookState> {
+  return page.evaluate(() => {
+    const w = (window as any).jupyterapp.shell.currentWidget;
+    const ctx = w.sessionContext;
+    const cells: any[] = [];
+    const model = w.content.model;
+    for (let i = 0; i < model.cells.length; i++) cells.push(model.cells.get(i));
+    const code = cells.filter((c) => c.type === "code");
+    let errorOutputs = 0;
+    for (const c of code) {
+      for (let j = 0; j < c.outputs.length; j++) if (c.outputs.get(j).type === "error") errorOutputs++;
+    }
+    return {
+      ready: ctx.isReady,
+      kernelStatus: ctx.session?.kernel?.status ?? "none",
+      kernelDisplayName: ctx.kernelDisplayName,
+      codeCells: code.length,
+      executed: code.filter((c) => c.executionCount !== null).length,
+      replies: [...((window as any).__replies ?? [])],
+      errorOutputs,
+    };
+  });
+}
+
+/** Wait until `n` execute replies arrived (or one failed) and the kernel is idle. */
+async function waitForReplies(page: Page, n: number, timeoutMs: number): Promise<NotebookState> {
+  await page.waitForFunction(
+    (want) => {
+      const replies: string[] = (window as any).__replies ?? [];
+      const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+      const done = replies.length >= want || replies.some((s) => s !== "ok");
+      return done && kernel?.status === "idle";
+    },
+    n,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  return notebookState(page);
+}
+
+async function clickMenu(page: Page, menu: string, item: string): Promise<void> {
+  await page.locator(".lm-MenuBar-itemLabel", { hasText: new RegExp(`^${menu}$`) }).click();
+  await page.locator(".lm-Menu-itemLabel", { hasText: new RegExp(`^${item}$`) }).first().click();
+}
+
+/** Output text of the cell at `index` (all output areas, as the page shows them). */
+async function cellOutputText(page: Page, index: number): Promise<string> {
+  return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea").innerText();
+}
+
+// ------------------------------------------------------------------ tests
+
+describe("JupyterLab in Chromium (playwright-core)", () => {
+  let lab: JupyterLab | undefined;
+  let context: BrowserContext | undefined;
+  let userDataDir = "";
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-chromium.js\` (as root it installs Debian's chromium)`);
+    }
+    lab = await startJupyterLab();
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-chromium-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await lab?.stop();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it("runs a lecture notebook with a plotly figure: no failed cell, TypeScript kernel, chart rendered", async () => {
+    const file = notebookWithFigure();
+    const page = await context!.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await openNotebook(page, lab!, file);
+
+    await clickMenu(page, "Run", "Run All Cells");
+    const { codeCells } = await notebookState(page);
+    const state = await waitForReplies(page, codeCells, 240_000);
+
+    expect(state.replies, `execute_reply statuses for ${rel(file)}`).toEqual(Array(codeCells).fill("ok"));
+    expect(state.errorOutputs).toBe(0);
+    expect(state.executed).toBe(codeCells);
+    expect(state.kernelDisplayName).toBe("TypeScript");
+    await expect
+      .poll(() => page.locator(".jp-NotebookPanel-toolbar .jp-Toolbar-kernelName").first().innerText())
+      .toContain("TypeScript");
+
+    // The JupyterLab plotly renderer (jupyterlab-plotly), not an HTML fallback, drew the chart.
+    const chart = page.locator(".jp-RenderedPlotly svg.main-svg").first();
+    await chart.waitFor({ state: "visible", timeout: 60_000 });
+    await chart.scrollIntoViewIfNeeded();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = path.join(ARTIFACTS, "jupyterlab-notebook.png");
+    await page.screenshot({ path: shot });
+    expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 420_000);
+
+  it("exercise: the visible test fails on the stub and passes after typing a correct answer", async () => {
+    const file = path.join(FIXTURES, "exercise.ipynb");
+    const page = await context!.newPage();
+    await openNotebook(page, lab!, file);
+    const cells = await page.evaluate(() => {
+      const model = (window as any).jupyterapp.shell.currentWidget.content.model;
+      const out: Array<{ type: string; nbgrader: any }> = [];
+      for (let i = 0; i < model.cells.length; i++) {
+        const c = model.cells.get(i);
+        out.push({ type: c.type, nbgrader: c.getMetadata("nbgrader") ?? null });
+      }
+      return out;
+    });
+    const solution = cells.findIndex((c) => c.nbgrader?.solution === true);
+    const visibleTest = cells.findIndex((c, i) => i > solution && c.nbgrader?.grade === true && c.nbgrader?.solution !== true);
+    expect(solution).toBeGreaterThanOrEqual(0);
+    expect(visibleTest).toBeGreaterThan(solution);
+
+    // As handed out: the stub throws, so the visible test cell fails.
+    await clickMenu(page, "Run", "Run All Cells");
+    let state = await waitForReplies(page, 1, 120_000);
+    expect(state.replies).toContain("error");
+    expect(await cellOutputText(page, visibleTest)).toContain("not implemented");
+
+    // The student replaces the stub with an answer, typed into the editor.
+    const editor = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(solution).locator(".cm-content");
+    await editor.click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.type("function double(x: number): number { return 2 * x; }");
+    await page.evaluate(() => ((window as any).__replies.length = 0));
+    await page.keyboard.press("Shift+Enter"); // run the solution cell, move to the test cell
+    await waitForReplies(page, 1, 60_000);
+    const active = await page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex);
+    expect(active).toBe(visibleTest);
+    await page.keyboard.press("Shift+Enter"); // run the visible test cell
+    state = await waitForReplies(page, 2, 60_000);
+
+    expect(state.replies).toEqual(["ok", "ok"]);
+    const output = await cellOutputText(page, visibleTest);
+    expect(output).toContain("all visible tests passed");
+    expect(output).not.toContain("not implemented");
+    await page.screenshot({ path: path.join(ARTIFACTS, "jupyterlab-exercise.png") });
+    await page.close();
+  }, 300_000);
+});
