@@ -196,11 +196,21 @@ export function matMul(a: Matrix, b: Matrix): Matrix {
   const n = a.rows, m = a.cols, p = b.cols;
   const A = a.data, B = b.data;
   const C = new Float64Array(n * p);
+  const m4 = m - (m % 4);
   for (let i = 0; i < n; i++) {
-    const ci = i * p;
-    for (let k = 0; k < m; k++) {
-      const aik = A[i * m + k];
-      if (aik === 0) continue; // ReLU and one-hot inputs are full of zeros
+    const ci = i * p, ai = i * m;
+    // Four rows of B per sweep: C's row is loaded and stored a quarter as often.
+    for (let k = 0; k < m4; k += 4) {
+      const a0 = A[ai + k], a1 = A[ai + k + 1], a2 = A[ai + k + 2], a3 = A[ai + k + 3];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // ReLU outputs and pixels are often 0
+      const b0 = k * p, b1 = b0 + p, b2 = b1 + p, b3 = b2 + p;
+      for (let j = 0; j < p; j++) {
+        C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+      }
+    }
+    for (let k = m4; k < m; k++) {
+      const aik = A[ai + k];
+      if (aik === 0) continue;
       const bk = k * p;
       for (let j = 0; j < p; j++) C[ci + j] += aik * B[bk + j];
     }

@@ -3,10 +3,12 @@
 
     .venv/bin/python scripts/nbclient_run.py IN.ipynb OUT.ipynb [--timeout S] [--kernel tslab]
                                               [--allow-errors] [--startup-timeout S] [--report R.json]
+                                              [--cwd DIR]
 
 This is the path a user's JupyterLab takes (kernel process, ZeroMQ messages,
 Jupyter message types), unlike the in-process headless runner. Cells run with
-the notebook's own folder as the working directory, as in JupyterLab.
+the notebook's own folder as the working directory, as in JupyterLab (--cwd
+overrides it, e.g. to run a temporary copy as if it sat in the original folder).
 
 tslab reports a failing cell (type error or exception) as text on stderr plus
 an execute_reply with status "error"; it sends no "error" output. So a cell
@@ -42,6 +44,7 @@ def parse_args(argv):
     p.add_argument("--kernel", default="tslab", help="kernel spec name (default tslab)")
     p.add_argument("--allow-errors", action="store_true", help="keep running after a cell error")
     p.add_argument("--report", help="write per-cell execute_reply statuses as JSON to this file")
+    p.add_argument("--cwd", help="kernel working directory (default: the input notebook's folder)")
     return p.parse_args(argv)
 
 
@@ -71,7 +74,10 @@ def main(argv=None):
         print("error: cannot read notebook %s: %s" % (args.input, e), file=sys.stderr)
         return EXIT_USAGE
 
-    workdir = os.path.dirname(os.path.abspath(args.input))
+    workdir = os.path.abspath(args.cwd) if args.cwd else os.path.dirname(os.path.abspath(args.input))
+    if not os.path.isdir(workdir):
+        print("error: --cwd %s is not a directory" % workdir, file=sys.stderr)
+        return EXIT_USAGE
     client = NotebookClient(
         nb,
         kernel_name=args.kernel,

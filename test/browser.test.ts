@@ -100,6 +100,11 @@ async function waitForReplies(page: Page, n: number, timeoutMs: number): Promise
       const replies: string[] = (window as any).__replies ?? [];
       const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
       const done = replies.length >= want || replies.some((s) => s !== "ok");
+      // The reply reaches the kernel's message signal before the cell model takes it in.
+      const model = (window as any).jupyterapp.shell.currentWidget.content.model;
+      for (let i = 0; i < model.cells.length; i++) {
+        if (model.cells.get(i).executionState === "running") return false;
+      }
       return done && kernel?.status === "idle";
     },
     n,

@@ -21,3 +21,24 @@ describe("Matrix", () => {
     expect(() => Matrix.fromRows([[1, 2], [3]])).toThrow(/row 1 has 1 values/);
   });
 });
+
+describe("matMul kernel", () => {
+  // The kernel unrolls the inner dimension by four and skips zero runs; compare
+  // it with the textbook triple loop on sizes that exercise every remainder.
+  it("equals the triple-loop definition for every inner size 1..9, with zeros", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (let m = 1; m <= 9; m++) {
+      const a = Matrix.fromFunction(3, m, (i, j) => ((i + j) % 3 === 0 ? 0 : rand()));
+      const b = Matrix.fromFunction(m, 4, () => rand());
+      const c = matMul(a, b);
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 4; j++) {
+          let s = 0;
+          for (let k = 0; k < m; k++) s += a.get(i, k) * b.get(k, j);
+          expect(c.get(i, j)).toBeCloseTo(s, 12);
+        }
+      }
+    }
+  });
+});

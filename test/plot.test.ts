@@ -57,7 +57,7 @@ describe("figure builders", () => {
     let gridRows = 0;
     const fig = decisionBoundary((G) => {
       gridRows = G.rows;
-      return G.map((_, i) => G.get(i, 0) + G.get(i, 1) - 1); // boundary x0 + x1 = 1
+      return Matrix.fromFunction(G.rows, 1, (i) => G.get(i, 0) + G.get(i, 1) - 1); // boundary x0 + x1 = 1
     }, points, Matrix.column([0, 0, 0, 1]), { resolution: 20 });
     expectPlainFigure(fig);
     expect(gridRows).toBe(400);

@@ -1,6 +1,6 @@
 // The activation functions σ(a) (solid) and their derivatives σ'(a) (dashed),
 // computed by the library's own activations so the picture is the code.
-import { ActivationName, activations, getActivation } from "../activations";
+import { ActivationName, getActivation } from "../activations";
 import { Matrix } from "../matrix";
 import { Figure, FigureOptions, Trace, baseLayout, colorFor, linspace } from "./figure";
 
@@ -11,8 +11,9 @@ export interface ActivationPlotOptions extends FigureOptions {
   derivatives?: boolean;
 }
 
+/** Draws the named activations; by default the hidden-layer ones (relu, sigmoid, tanh). */
 export function activationPlot(
-  names: readonly ActivationName[] = Object.keys(activations) as ActivationName[],
+  names: readonly ActivationName[] = ["relu", "sigmoid", "tanh"],
   opts: ActivationPlotOptions = {},
 ): Figure {
   if (names.length === 0) throw new RangeError("activationPlot: name at least one activation");

@@ -79,6 +79,7 @@ export function decisionBoundary(
   const layout = baseLayout(opts, { title: "Decision boundary", width: 560, height: 500 });
   layout.xaxis = { title: { text: "x₀" }, range: [xs[0], xs[n - 1]] };
   layout.yaxis = { title: { text: "x₁" }, range: [ys[0], ys[n - 1]] };
+  layout.legend = { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
   return { data: [...surface, ...pointTraces(X, labels, opts.classNames)], layout };
 }
 

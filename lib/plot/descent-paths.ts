@@ -89,7 +89,8 @@ export function descentPaths(paths: readonly DescentPath[], surface: Surface = n
   const layout = baseLayout(opts, { title: `Gradient descent on ${surface.formula ?? "a surface"}`, width: 640, height: 560 });
   layout.xaxis = { title: { text: "x" }, range: [x0, x1] };
   layout.yaxis = { title: { text: "y" }, range: [y0, y1] };
-  layout.legend = { x: 0, y: 1.12, orientation: "h" };
+  layout.legend = { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
+  layout.margin = { l: 60, r: 30, t: 90, b: 50 };
   layout.sliders = [{
     active: steps, pad: { t: 40 }, currentvalue: { prefix: "" },
     steps: frames.map((f) => ({ label: f.name.replace("step ", ""), method: "animate", args: [[f.name], still] })),

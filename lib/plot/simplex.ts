@@ -22,7 +22,7 @@ export interface SimplexOptions extends FigureOptions {
 
 /** The loss of predicting probabilities p for true class `label`. −log 0 is capped at −log(eps). */
 export function simplexLoss(loss: SimplexLoss, p: readonly number[], label: number, eps = 1e-3): number {
-  if (loss === "logistic") return -Math.log(Math.max(p[label], eps));
+  if (loss === "logistic") return Math.log(1 / Math.max(p[label], eps)); // (not −log, which gives −0 at p = 1)
   return p[label] >= Math.max(...p) ? 0 : 1; // ties count as correct
 }
 
@@ -56,7 +56,7 @@ export function simplexPlot(opts: SimplexOptions = {}): Figure {
       type: "scatterternary", mode: "markers", subplot, name: names[kind],
       a: grid.map((p) => p[0]), b: grid.map((p) => p[1]), c: grid.map((p) => p[2]),
       marker: {
-        symbol: "hexagon", size: Math.max(4, 300 / n), color: values, colorscale: "YlOrRd", cmin: 0,
+        symbol: "hexagon", size: Math.max(4, 300 / n), color: values, colorscale: "YlOrRd", reversescale: true, cmin: 0,
         colorbar: { x: (panel + 1) * width - 0.02, len: 0.7, thickness: 12 },
       },
       text: values.map((v) => v.toFixed(3)), hovertemplate: "p=(%{a:.2f}, %{b:.2f}, %{c:.2f})<br>loss %{text}<extra></extra>",

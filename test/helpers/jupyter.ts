@@ -99,16 +99,24 @@ export interface NbclientResult {
 /**
  * Execute a notebook through the real tslab kernel with nbclient (the
  * Jupyter protocol path a user's JupyterLab takes). The input is not modified.
+ * With `content`, that notebook text is run instead of the file's, in the file's folder.
  */
 export async function runWithNbclient(
   nbPath: string,
-  opts: { timeoutS?: number; allowErrors?: boolean; kernel?: string } = {},
+  opts: { timeoutS?: number; allowErrors?: boolean; kernel?: string; content?: string } = {},
 ): Promise<NbclientResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-nbclient-"));
   try {
     const out = path.join(tmp, "out.ipynb");
     const report = path.join(tmp, "report.json");
-    const args = [path.join(ROOT, "scripts", "nbclient_run.py"), nbPath, out, "--report", report];
+    let input = nbPath;
+    if (opts.content !== undefined) {
+      // Run exactly this text (e.g. what another runner was given), still in the notebook's folder.
+      input = path.join(tmp, "in.ipynb");
+      fs.writeFileSync(input, opts.content);
+    }
+    const args = [path.join(ROOT, "scripts", "nbclient_run.py"), input, out, "--report", report];
+    args.push("--cwd", path.dirname(path.resolve(nbPath)));
     args.push("--timeout", String(opts.timeoutS ?? 120), "--kernel", opts.kernel ?? "tslab");
     if (opts.allowErrors) args.push("--allow-errors");
     const r = await runPython(args);

@@ -1,10 +1,13 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Tests import the library as users do (`from "nnlab"`), resolved to the
 // TypeScript sources so a test never runs against a stale build.
 export default defineConfig({
-  resolve: { alias: { nnlab: path.resolve(__dirname, "lib/index.ts") } },
+  resolve: { alias: { nnlab: path.resolve(root, "lib/index.ts") } },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,

@@ -1,0 +1,250 @@
+// The kernel process: runs notebook cells with tslab's own executor, wired the
+// way tslab's Jupyter kernel wires it (node_modules/tslab/dist/main.js and
+// jupyter.js), so a cell behaves here exactly as in JupyterLab:
+// - console output → stdout/stderr streams (process.stdout.write is swapped
+//   for each cell, as the kernel does), the last expression is printed with
+//   console.log, tslab.display.* → display_data;
+// - exceptions and type errors end the cell with an error (the kernel prints
+//   them on stderr; we send them as one `error` output);
+// - declarations carry across cells and top-level await works (the executor).
+//
+// Started by Kernel (kernel.ts) with fork(); never run it by hand.
+import fs from "node:fs";
+import util from "node:util";
+import { randomBytes } from "node:crypto";
+import Module from "node:module";
+import { ChildConfig, KernelChildApi, ParentToChild, RESULT_FD } from "./protocol";
+
+// ---- 1. Capture everything the result channel needs before any cell can replace it.
+const writeSync = fs.writeSync;
+const bufferFrom = Buffer.from.bind(Buffer);
+const quote = JSON.stringify;
+const objectKeys = Object.keys;
+const isArray = Array.isArray;
+const format = util.format;
+const inspect = util.inspect;
+const exit = process.exit.bind(process);
+const onProcess = process.on.bind(process);
+const utf8 = new util.TextDecoder();
+const token = randomBytes(16).toString("hex");
+let seq = 0;
+
+/** JSON for plain data, without calling toJSON or getters on prototypes a cell may have patched. */
+function encode(v: unknown, depth: number): string {
+  if (v === null || v === undefined) return "null";
+  switch (typeof v) {
+    case "string":
+      return quote(v);
+    case "number":
+      return v === v && v !== Infinity && v !== -Infinity ? `${v}` : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return "null";
+  }
+  if (depth > 64) return "null";
+  if (isArray(v)) {
+    let s = "[";
+    for (let k = 0; k < v.length; k++) s += (k ? "," : "") + encode(v[k], depth + 1);
+    return s + "]";
+  }
+  const rec = v as Record<string, unknown>;
+  const keys = objectKeys(rec);
+  let s = "{";
+  let first = true;
+  for (let k = 0; k < keys.length; k++) {
+    const x = rec[keys[k]];
+    if (x === undefined || typeof x === "function") continue;
+    s += (first ? "" : ",") + quote(keys[k]) + ":" + encode(x, depth + 1);
+    first = false;
+  }
+  return s + "}";
+}
+
+function writeLine(line: string): void {
+  const buf = bufferFrom(line, "utf8");
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(RESULT_FD, buf, off, buf.length - off);
+    } catch (e) {
+      // The parent reads continuously; a full pipe only needs a retry.
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+    }
+  }
+}
+
+/** Sends one message to the parent: {"k":token,"s":seq,...fields}. */
+function post(t: string, fields: Record<string, unknown>): void {
+  let body = `{"k":${quote(token)},"s":${seq++},"t":${quote(t)}`;
+  const keys = objectKeys(fields);
+  for (let k = 0; k < keys.length; k++) body += `,${quote(keys[k])}:${encode(fields[keys[k]], 0)}`;
+  writeLine(body + "}\n");
+}
+
+writeLine(`{"t":"hello","k":${quote(token)}}\n`);
+
+// ---- 2. Close the doors a cell could use to read the token or impersonate the kernel.
+// The real tslab kernel has no IPC channel, so a cell sees no process.send either.
+delete (process as { send?: unknown }).send;
+const blocked = (what: string) => () => {
+  throw new Error(`${what} is not available in an nnlab kernel`);
+};
+(process as unknown as Record<string, unknown>).binding = blocked("process.binding");
+(process as unknown as Record<string, unknown>)._linkedBinding = blocked("process._linkedBinding");
+(process as unknown as Record<string, unknown>)._debugProcess = blocked("process._debugProcess");
+for (const name of ["getHeapSnapshot", "writeHeapSnapshot"]) {
+  (require("node:v8") as Record<string, unknown>)[name] = blocked(`v8.${name}`);
+}
+const moduleInternals = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+const originalLoad = moduleInternals._load;
+moduleInternals._load = function (request: string, ...rest: unknown[]) {
+  if (/^(node:)?inspector(\/promises)?$/.test(request)) blocked("the inspector module")();
+  return originalLoad.call(this, request, ...rest);
+};
+
+// ---- 3. tslab's executor, set up as its kernel does (main.js startKernel).
+interface Converter { close(): void }
+type ConverterSet = { node: Converter; browser: Converter; close(): void };
+interface Executor { execute(src: string): Promise<boolean>; interrupt(): void }
+type DisplayContent = { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } };
+
+const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
+const { createConverter } = require("tslab/dist/converter") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
+const { createExecutor } = require("tslab/dist/executor") as {
+  createExecutor(root: string, convs: ConverterSet, console: { log(...a: unknown[]): void; error(...a: unknown[]): void }): Executor;
+};
+const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: ((d: DisplayContent, update: boolean) => void) | null };
+
+let nodeConverter: Converter | undefined;
+let browserConverter: Converter | undefined;
+const convs: ConverterSet = {
+  get node() {
+    return (nodeConverter ??= createConverter({ isJS: false, isBrowser: false }));
+  },
+  get browser() {
+    return (browserConverter ??= createConverter({ isJS: false, isBrowser: true }));
+  },
+  close() {
+    nodeConverter?.close();
+    browserConverter?.close();
+  },
+};
+
+const originalLog = console.log; // the kernel hands the executor the global console's own methods
+const originalError = console.error;
+let current: number | null = null; // id of the cell running now; output after it ends is dropped, as nbclient does
+let captured: unknown[][] | null = null; // what the executor reports with console.error during a cell
+
+const executor = createExecutor(process.cwd(), convs, {
+  log: originalLog,
+  error: (...args: unknown[]) => {
+    if (captured) captured.push(args);
+    else originalError(...args);
+  },
+});
+
+function streamWriter(name: "stdout" | "stderr") {
+  // Same as tslab's createWriteToIopub: strings as they are, bytes decoded as UTF-8.
+  return (chunk: string | Uint8Array): boolean => {
+    const text = typeof chunk === "string" ? chunk : utf8.decode(chunk);
+    post("stream", { id: current, name, text });
+    return true;
+  };
+}
+
+function writeDisplayData(content: DisplayContent, update: boolean): void {
+  post("display", {
+    id: current,
+    data: content.data,
+    metadata: content.metadata ?? {},
+    displayId: content.transient?.display_id ?? null,
+    update: !!update,
+  });
+}
+
+// The kernel keeps running after an error in a timer or promise and prints it.
+onProcess("uncaughtException", (err: unknown) => originalError("UncaughtException:", err));
+onProcess("unhandledRejection", (reason: unknown) => originalError("UnhandledPromiseRejection:", reason));
+onProcess("disconnect", () => exit(0)); // the parent is gone
+
+const INTERRUPTED = "Interrupted asynchronously";
+
+/** Turns what the executor printed for a failed cell into one Jupyter error output. */
+function describeFailure(reports: unknown[][]): { ename: string; evalue: string; traceback: string[]; interrupted: boolean } {
+  const lines = reports.map((args) => safe(() => format(...args), "<unprintable error>"));
+  const first = reports[0]?.[0];
+  if (typeof first === "string" && first.startsWith("%s%d:%d - ")) {
+    // TypeScript diagnostics: "line:column - message", one per problem.
+    return { ename: "TypeScriptError", evalue: lines.join("\n"), traceback: lines, interrupted: false };
+  }
+  const err = first as { name?: unknown; message?: unknown } | undefined;
+  const name = safe(() => (typeof err?.name === "string" ? err.name : ""), "");
+  const message = safe(() => (typeof err?.message === "string" ? err.message : ""), "");
+  const isError = safe(() => first instanceof Error || (!!name && message !== ""), false);
+  return {
+    ename: isError ? name || "Error" : "Error",
+    evalue: isError ? message : safe(() => `Uncaught ${inspect(first)}`, "Uncaught exception"),
+    traceback: lines.join("\n").split("\n"),
+    interrupted: isError && message === INTERRUPTED,
+  };
+}
+
+function safe<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+let execCount = 0;
+
+async function execute(id: number, code: string): Promise<void> {
+  current = id;
+  // Re-installed for every cell, like the kernel: a cell that replaced them gets them back.
+  process.stdout.write = streamWriter("stdout") as typeof process.stdout.write;
+  process.stderr.write = streamWriter("stderr") as typeof process.stderr.write;
+  jupyter.lastWriteDisplayData = writeDisplayData;
+  const count = ++execCount;
+  const reports: unknown[][] = [];
+  captured = reports;
+  let ok: boolean;
+  try {
+    ok = await executor.execute(code);
+  } catch (e) {
+    ok = false;
+    reports.push([e]);
+  }
+  captured = null;
+  if (ok) {
+    // A `//@module` cell reports type errors but still succeeds: the kernel prints them on stderr.
+    for (const args of reports) process.stderr.write(format(...args) + "\n");
+    post("done", { id, ok: true, count, interrupted: false, error: null });
+  } else {
+    const { interrupted, ...error } = describeFailure(reports.length ? reports : [["the cell failed"]]);
+    post("done", { id, ok: false, count, interrupted, error });
+  }
+}
+
+onProcess("message", (msg: ParentToChild) => {
+  if (msg?.t === "execute") void execute(msg.id, msg.code);
+  else if (msg?.t === "interrupt" && current === msg.id) executor.interrupt();
+});
+
+// ---- 4. Warm the TypeScript converter (as the kernel does), run the preload, report ready.
+try {
+  void convs.node;
+  if (config.preload) {
+    const mod = require(config.preload) as { setupKernelChild?: (api: KernelChildApi) => void };
+    if (typeof mod.setupKernelChild === "function") {
+      mod.setupKernelChild({ send: (message: unknown) => post("custom", { id: current, message }) });
+    }
+  }
+  post("ready", {});
+} catch (e) {
+  post("fatal", { message: safe(() => inspect(e), "startup failed") });
+  exit(1);
+}

@@ -1,0 +1,397 @@
+// Kernel: one notebook kernel in a child process (child.ts) that the parent
+// controls completely. A cell that loops forever, awaits forever, exits the
+// process, floods the output or eats memory ends as a CellExecution with a
+// clear error; the parent never hangs.
+import { ChildProcess, fork } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { ErrorOutput, Output } from "../notebook/types";
+import { ChildConfig, ChildToParent, DisplayMsg, ParentToChild, RESULT_FD } from "./protocol";
+
+export interface KernelOptions {
+  /** Working directory of the kernel: the notebook's folder (relative paths behave as in Jupyter). */
+  cwd: string;
+  /** Per-cell time limit (default 30 000 ms). */
+  cellTimeoutMs?: number;
+  /** V8 heap limit for the kernel process (--max-old-space-size). The TypeScript compiler alone needs ~300 MB. */
+  maxOldSpaceMb?: number;
+  /** Kill the kernel when its resident memory (heap, buffers and all) exceeds this (Linux only). */
+  maxRssMb?: number;
+  /** Total bytes of output the kernel may produce before it is killed (default 64 MiB). */
+  maxOutputBytes?: number;
+  /** Extra node flags, e.g. permission-model flags. */
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Absolute path of a module required in the child before any cell runs; if it exports
+   *  `setupKernelChild(api)`, it gets `api.send(msg)` to send messages to `Kernel.onMessage`. */
+  preload?: string;
+  /** How long the kernel may take to start (default 60 000 ms). */
+  startTimeoutMs?: number;
+}
+
+export type CellStatus = "ok" | "error" | "timeout" | "died" | "output_limit";
+
+export interface CellExecution {
+  status: CellStatus;
+  /** nbformat outputs, streams merged as JupyterLab merges them; an error output last if the cell failed. */
+  outputs: Output[];
+  executionCount: number | null;
+  durationMs: number;
+  error?: { ename: string; evalue: string; traceback: string[] };
+  /** Messages the preload sent (api.send) while this cell ran. */
+  messages: unknown[];
+}
+
+export class KernelStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KernelStartError";
+  }
+}
+
+const DEFAULT_CELL_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** After a timeout we first interrupt (frees an endless await); a busy loop needs a kill. */
+const INTERRUPT_GRACE_MS = 1_000;
+const TAIL_BYTES = 16 * 1024;
+
+const liveChildren = new Set<ChildProcess>();
+process.once("exit", () => liveChildren.forEach((c) => c.kill("SIGKILL")));
+
+interface Running {
+  id: number;
+  count: number;
+  started: number;
+  outputs: Output[];
+  messages: unknown[];
+  timer?: NodeJS.Timeout;
+  killTimer?: NodeJS.Timeout;
+  timeoutMs: number;
+  timedOut: boolean;
+  resolve: (r: CellExecution) => void;
+}
+
+export class Kernel {
+  /** Called for every message a preload module sends (also those between cells). */
+  onMessage?: (msg: unknown) => void;
+
+  private token: string | undefined;
+  private seq = 0;
+  private lineParts: string[] = [];
+  private decoder = new StringDecoder("utf8");
+  private running: Running | undefined;
+  private nextId = 0;
+  private executionCount = 0;
+  private outputBytes = 0;
+  private stderrTail = "";
+  private exited = false;
+  private exitInfo = "";
+  private killReason: "output_limit" | "memory" | "protocol" | "closed" | undefined;
+  private displays = new Map<string, Output[]>();
+  private readyWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private exitPromise: Promise<void>;
+  private rssTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly opts: KernelOptions,
+  ) {
+    this.exitPromise = new Promise((resolve) => child.once("exit", () => resolve()));
+    child.on("exit", (code, signal) => this.onExit(code, signal));
+    child.on("error", (err) => this.readyWaiter?.reject(new KernelStartError(`could not start the kernel: ${err.message}`)));
+    const results = child.stdio[RESULT_FD] as NodeJS.ReadableStream;
+    results.on("data", (chunk: Buffer) => this.onResultData(chunk));
+    // Raw stdout/stderr (fd 1/2 written directly, V8's fatal errors): kept as a tail for diagnostics only.
+    for (const s of [child.stdout, child.stderr]) {
+      s?.on("data", (chunk: Buffer) => {
+        this.countOutput(chunk.length);
+        this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-TAIL_BYTES);
+      });
+    }
+    if (opts.maxRssMb) this.watchMemory(opts.maxRssMb);
+  }
+
+  /** Starts a kernel and waits until it can execute cells. */
+  static async start(opts: KernelOptions): Promise<Kernel> {
+    if (!fs.existsSync(opts.cwd) || !fs.statSync(opts.cwd).isDirectory()) {
+      throw new KernelStartError(`kernel working directory does not exist: ${opts.cwd}`);
+    }
+    const config: ChildConfig = { preload: opts.preload };
+    const execArgv = [...(opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : []), ...(opts.nodeArgs ?? [])];
+    const child = fork(childScript(), [JSON.stringify(config)], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      execArgv,
+      stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
+      serialization: "json",
+    });
+    liveChildren.add(child);
+    const kernel = new Kernel(child, opts);
+    const startTimeout = opts.startTimeoutMs ?? 60_000;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        kernel.readyWaiter = { resolve, reject };
+        const t = setTimeout(() => reject(new KernelStartError(`the kernel did not start within ${startTimeout / 1000} s`)), startTimeout);
+        kernel.exitPromise.then(() => reject(new KernelStartError(`the kernel exited while starting (${kernel.exitInfo})${kernel.tail()}`)));
+        const clear = () => clearTimeout(t);
+        kernel.readyWaiter = { resolve: () => (clear(), resolve()), reject: (e) => (clear(), reject(e)) };
+      });
+    } catch (e) {
+      await kernel.close();
+      throw e;
+    }
+    kernel.readyWaiter = undefined;
+    return kernel;
+  }
+
+  /** True until the kernel process has exited (died, was killed or closed). */
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Runs one cell. Never rejects for anything the cell does; see CellExecution.status. */
+  execute(code: string, opts: { timeoutMs?: number } = {}): Promise<CellExecution> {
+    if (this.running) throw new Error("Kernel.execute: another cell is still running");
+    if (this.exited) {
+      const error = { ename: "KernelDead", evalue: "the kernel is not running (it stopped in an earlier cell)", traceback: [] as string[] };
+      error.traceback = [`${error.ename}: ${error.evalue}`];
+      return Promise.resolve({ status: "died", outputs: [errorOutput(error)], executionCount: null, durationMs: 0, error, messages: [] });
+    }
+    const timeoutMs = opts.timeoutMs ?? this.opts.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
+    return new Promise<CellExecution>((resolve) => {
+      const run: Running = {
+        id: ++this.nextId,
+        count: ++this.executionCount,
+        started: Date.now(),
+        outputs: [],
+        messages: [],
+        timeoutMs,
+        timedOut: false,
+        resolve,
+      };
+      this.running = run;
+      run.timer = setTimeout(() => this.onTimeout(run), timeoutMs);
+      this.send({ t: "execute", id: run.id, code });
+    });
+  }
+
+  /** Stops the kernel process (idempotent). */
+  async close(): Promise<void> {
+    if (!this.exited) {
+      this.killReason ??= "closed";
+      this.child.kill("SIGKILL");
+    }
+    await this.exitPromise;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private send(msg: ParentToChild): void {
+    try {
+      this.child.send(msg);
+    } catch {
+      /* the exit handler reports the dead kernel */
+    }
+  }
+
+  private onTimeout(run: Running): void {
+    run.timedOut = true;
+    // An endless await can be interrupted and the kernel kept; a busy loop cannot answer, so it is killed.
+    this.send({ t: "interrupt", id: run.id });
+    run.killTimer = setTimeout(() => {
+      if (this.running === run) this.child.kill("SIGKILL");
+    }, INTERRUPT_GRACE_MS);
+  }
+
+  private onResultData(chunk: Buffer): void {
+    this.countOutput(chunk.length);
+    const text = this.decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      this.lineParts.push(text.slice(start, nl));
+      const line = this.lineParts.join("");
+      this.lineParts = [];
+      start = nl + 1;
+      this.onLine(line);
+      if (this.exited || this.killReason) return;
+    }
+    if (start < text.length) this.lineParts.push(text.slice(start));
+  }
+
+  private onLine(line: string): void {
+    let msg: (ChildToParent & { k?: string; s?: number }) | { t: "hello"; k: string };
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return this.protocolViolation();
+    }
+    if (this.token === undefined) {
+      if (msg.t !== "hello" || typeof msg.k !== "string") return this.protocolViolation();
+      this.token = msg.k;
+      return;
+    }
+    // Only lines with the token and the next sequence number come from the kernel code itself.
+    if (msg.k !== this.token || (msg as { s?: number }).s !== this.seq) return this.protocolViolation();
+    this.seq++;
+    const m = msg as ChildToParent;
+    const run = this.running;
+    switch (m.t) {
+      case "ready":
+        this.readyWaiter?.resolve();
+        return;
+      case "fatal":
+        this.exitInfo = m.message;
+        this.readyWaiter?.reject(new KernelStartError(`the kernel failed to start: ${m.message}`));
+        return;
+      case "custom":
+        if (run && m.id === run.id) run.messages.push(m.message);
+        try {
+          this.onMessage?.(m.message);
+        } catch {
+          /* a listener's bug must not break the kernel */
+        }
+        return;
+      case "stream":
+        if (run && m.id === run.id) appendStream(run.outputs, m.name, m.text);
+        return;
+      case "display":
+        if (run && m.id === run.id) this.display(run, m);
+        return;
+      case "done":
+        if (!run || m.id !== run.id) return;
+        if (run.timedOut) return this.finish(run, "timeout", timeoutError(run.timeoutMs));
+        if (m.ok) return this.finish(run, "ok");
+        return this.finish(run, "error", m.error ?? { ename: "Error", evalue: "the cell failed", traceback: [] });
+    }
+  }
+
+  /** display_data with a display_id also updates earlier outputs with that id; updates only update (as nbclient). */
+  private display(run: Running, m: DisplayMsg): void {
+    if (m.displayId) {
+      for (const out of this.displays.get(m.displayId) ?? []) {
+        (out as { data: unknown }).data = m.data;
+        (out as { metadata: unknown }).metadata = m.metadata;
+      }
+    }
+    if (m.update) return;
+    const out: Output = { output_type: "display_data", data: m.data, metadata: m.metadata };
+    run.outputs.push(out);
+    if (m.displayId) {
+      const list = this.displays.get(m.displayId) ?? [];
+      list.push(out);
+      this.displays.set(m.displayId, list);
+    }
+  }
+
+  private finish(run: Running, status: CellExecution["status"], error?: CellExecution["error"]): void {
+    if (this.running !== run) return;
+    this.running = undefined;
+    clearTimeout(run.timer);
+    clearTimeout(run.killTimer);
+    if (error) run.outputs.push(errorOutput(error));
+    run.resolve({
+      status,
+      outputs: run.outputs,
+      executionCount: run.count,
+      durationMs: Date.now() - run.started,
+      ...(error ? { error } : {}),
+      messages: run.messages,
+    });
+  }
+
+  private countOutput(n: number): void {
+    this.outputBytes += n;
+    const cap = this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    if (this.outputBytes > cap && !this.killReason && !this.exited) this.kill("output_limit");
+  }
+
+  private kill(reason: NonNullable<Kernel["killReason"]>): void {
+    this.killReason = reason;
+    this.child.kill("SIGKILL");
+  }
+
+  private protocolViolation(): void {
+    if (!this.killReason) this.kill("protocol");
+  }
+
+  private watchMemory(maxRssMb: number): void {
+    const statusFile = `/proc/${this.child.pid}/status`;
+    this.rssTimer = setInterval(() => {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(statusFile, "utf8"))?.[1] ?? 0);
+        if (kb / 1024 > maxRssMb && !this.killReason) this.kill("memory");
+      } catch {
+        clearInterval(this.rssTimer); // not Linux, or the process is gone
+      }
+    }, 200);
+    this.rssTimer.unref();
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exited = true;
+    liveChildren.delete(this.child);
+    clearInterval(this.rssTimer);
+    this.exitInfo ||= signal ? `killed by ${signal}` : `exit code ${code}`;
+    const run = this.running;
+    if (!run) return;
+    const cap = this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    if (run.timedOut) return this.finish(run, "timeout", timeoutError(run.timeoutMs));
+    if (this.killReason === "output_limit") {
+      return this.finish(run, "output_limit", describe("OutputLimitExceeded", `the notebook printed more than ${formatBytes(cap)} of output; the kernel was stopped`));
+    }
+    const outOfMemory = this.killReason === "memory" || /heap out of memory|Reached heap limit|Allocation failed/.test(this.stderrTail);
+    if (outOfMemory) {
+      const limit = this.killReason === "memory" ? `${this.opts.maxRssMb} MB of memory` : this.opts.maxOldSpaceMb ? `the ${this.opts.maxOldSpaceMb} MB heap limit` : "the heap limit";
+      return this.finish(run, "died", describe("MemoryError", `the cell used more than ${limit}; the kernel was stopped`));
+    }
+    if (this.killReason === "protocol") {
+      return this.finish(run, "died", describe("KernelDied", "a cell wrote to the kernel's private result channel; the kernel was stopped"));
+    }
+    if (this.killReason === "closed") return this.finish(run, "died", describe("KernelDied", "the kernel was shut down while the cell ran"));
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const hint = signal ? "" : " (did the cell call process.exit()?)";
+    this.finish(run, "died", describe("KernelDied", `the kernel process ${how} during the cell${hint}`));
+  }
+
+  private tail(): string {
+    const t = this.stderrTail.trim();
+    return t ? `:\n${t.split("\n").slice(-20).join("\n")}` : "";
+  }
+}
+
+/** Jupyter UIs merge consecutive stream outputs of the same name into one; so do we. */
+function appendStream(outputs: Output[], name: "stdout" | "stderr", text: string): void {
+  const last = outputs[outputs.length - 1];
+  if (last && last.output_type === "stream" && last.name === name) last.text += text;
+  else outputs.push({ output_type: "stream", name, text });
+}
+
+function describe(ename: string, evalue: string): NonNullable<CellExecution["error"]> {
+  return { ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
+function timeoutError(ms: number): NonNullable<CellExecution["error"]> {
+  return describe("Timeout", `cell exceeded ${formatSeconds(ms)}`);
+}
+
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Number((n / 1024 / 1024).toFixed(1))} MiB` : n >= 1024 ? `${Number((n / 1024).toFixed(1))} KiB` : `${n} bytes`;
+}
+
+function errorOutput(e: { ename: string; evalue: string; traceback: string[] }): ErrorOutput {
+  return { output_type: "error", ename: e.ename, evalue: e.evalue, traceback: e.traceback };
+}
+
+/** The compiled child script: next to this file in dist/, or dist/engine when running from lib/ sources (tests). */
+function childScript(): string {
+  const here = path.join(__dirname, "child.js");
+  if (fs.existsSync(here)) return here;
+  const built = path.resolve(__dirname, "..", "..", "dist", "engine", "child.js");
+  if (fs.existsSync(built)) return built;
+  throw new KernelStartError(`cannot find the kernel script ${built}; run \`npm run build\` first`);
+}

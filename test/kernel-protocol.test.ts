@@ -1,0 +1,86 @@
+// Every lecture notebook and every solution (plus our fixture), executed the
+// way JupyterLab executes it — the real tslab kernel over the Jupyter
+// protocol, driven by nbclient — must finish without a failed cell, and each
+// cell's outputs must match nnlab's headless runner (lib/engine): the same
+// stream names and text, the same MIME types of rich outputs.
+//
+// The real tslab kernel reports a failing cell as stderr text plus an
+// execute_reply with status "error" (it sends no "error" output), so "no
+// error" is checked on the reply statuses as well as on the outputs.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runNotebook } from "../lib/engine";
+import { parseNotebook } from "../lib/notebook";
+import { FIXTURES, courseNotebooks, rel, runWithNbclient } from "./helpers/jupyter";
+
+type AnyOutput = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> };
+
+/** Numbers followed by a time unit vary between runs (e.g. "epoch took 12 ms"). */
+const maskTimings = (text: string) => text.replace(/\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds)\b/g, "<time>");
+
+/** Outputs as the comparison sees them: consecutive streams merged, rich outputs reduced to MIME types. */
+function comparable(outputs: readonly AnyOutput[]): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const o of outputs) {
+    if (o.output_type === "stream") {
+      const text = Array.isArray(o.text) ? o.text.join("") : (o.text ?? "");
+      const last = out[out.length - 1];
+      if (last && last.type === "stream" && last.name === o.name) last.text = (last.text as string) + text;
+      else out.push({ type: "stream", name: o.name, text });
+    } else if (o.output_type === "display_data" || o.output_type === "execute_result") {
+      out.push({ type: o.output_type, mime: Object.keys(o.data ?? {}).sort() });
+    } else {
+      out.push({ type: o.output_type });
+    }
+  }
+  for (const o of out) if (typeof o.text === "string") o.text = maskTimings(o.text);
+  return out;
+}
+
+const notebooks = [...courseNotebooks(), path.join(FIXTURES, "plot.ipynb")];
+
+describe("kernel protocol: real tslab kernel via nbclient vs the headless runner", () => {
+  it("has notebooks to run", () => {
+    expect(notebooks.length).toBeGreaterThan(0);
+  });
+
+  it.each(notebooks.map((f) => [rel(f), f]))(
+    "%s runs without error and matches the headless runner cell by cell",
+    async (name, file) => {
+      // Both runners get the same text, read once (the file may be rewritten meanwhile).
+      const content = fs.readFileSync(file, "utf8");
+      const nb = parseNotebook(content, file);
+      const [real, headless] = await Promise.all([
+        runWithNbclient(file, { timeoutS: 180, allowErrors: true, content }),
+        runNotebook(nb, { cwd: path.dirname(file), cellTimeoutMs: 180_000, allowErrors: true }),
+      ]);
+
+      // The real kernel: every code cell replied "ok" and no output is an error.
+      expect(real.exitCode, `nbclient on ${name}:\n${real.stderr}`).toBe(0);
+      expect(real.notebook).not.toBeNull();
+      const failed = real.cells.filter((c) => c.status !== "ok");
+      expect(failed, `cells whose execute_reply was not ok in ${name}`).toEqual([]);
+      // The headless runner agrees that nothing failed.
+      const headlessFailed = headless.cells
+        .map((c, i) => ({ index: headless.cellIndices[i], status: c.status, error: c.error?.evalue }))
+        .filter((c) => c.status !== "ok");
+      expect(headlessFailed, `headless runner on ${name}`).toEqual([]);
+
+      // Same cells executed, same outputs, cell by cell.
+      const realCells = real.notebook!.cells;
+      const headlessCells = headless.notebook.cells;
+      expect(headlessCells.length).toBe(realCells.length);
+      let compared = 0;
+      for (let i = 0; i < realCells.length; i++) {
+        if (realCells[i].cell_type !== "code") continue;
+        const expected = comparable((realCells[i].outputs ?? []) as AnyOutput[]);
+        const actual = comparable(((headlessCells[i] as { outputs?: unknown[] }).outputs ?? []) as AnyOutput[]);
+        expect(actual, `${name}, cell ${i} (0-based): headless outputs differ from the real kernel's`).toEqual(expected);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(0);
+    },
+    600_000,
+  );
+});
