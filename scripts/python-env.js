@@ -77,6 +77,7 @@ function venvEnv(base = process.env) {
   env.JUPYTER_CONFIG_DIR = path.join(VENV, "jupyter", "config");
   env.JUPYTER_RUNTIME_DIR = path.join(VENV, "jupyter", "runtime");
   env.JUPYTER_CONFIG_PATH = path.join(VENV, "etc", "jupyter");
+  env.IPYTHONDIR = path.join(VENV, "ipython"); // IPython (pulled in by JupyterLab) would create ~/.ipython
   env.JUPYTER_PREFER_ENV_PATH = "1";
   env.JUPYTER_PLATFORM_DIRS = "1";
   env.PYTHONNOUSERSITE = "1"; // ~/.local site-packages must not shadow the pins
@@ -233,7 +234,7 @@ async function ensurePythonEnv() {
   return { python: venvPython, env: venvEnv() };
 }
 
-module.exports = { ensurePythonEnv, venvEnv, tslabKernelSpec, PythonEnvError, VENV, ROOT };
+module.exports = { ensurePythonEnv, venvEnv, tslabKernelSpec, findSystemPython, PythonEnvError, VENV, ROOT };
 
 if (require.main === module) {
   ensurePythonEnv().then(

@@ -3,15 +3,17 @@
 //  1. a lecture notebook with a plotly figure: Run All, kernel idle, no cell
 //     failed, kernel "TypeScript", the plotly renderer drew svg.main-svg;
 //     screenshot in test/artifacts/.
-//  2. an exercise: the visible test fails on the stub, passes after typing
-//     a correct answer into the solution cell.
+//  2. an exercise (the course's first, else our fixture): the visible test
+//     fails on the stub, passes after entering a correct answer into the
+//     solution cell.
 // Needs /usr/bin/chromium (`node scripts/ensure-chromium.js` installs it).
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { ARTIFACTS, FIXTURES, hasPlotlyFigure, notebooksIn, rel, startJupyterLab, type JupyterLab } from "./helpers/jupyter";
+import { ARTIFACTS, FIXTURES, ROOT, hasPlotlyFigure, notebooksIn, rel, startJupyterLab, type JupyterLab } from "./helpers/jupyter";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -30,6 +32,45 @@ function notebookWithFigure(): string {
   const withFigure = lectures.find(hasPlotlyFigure);
   if (!withFigure) throw new Error(`no notebook in notebooks/ shows a plotly figure (looked at ${lectures.map(rel).join(", ")})`);
   return withFigure;
+}
+
+interface ExerciseCase {
+  file: string;
+  /** The correct source for the solution cell with this grade_id. */
+  answer(gradeId: string): string;
+  /** Text the visible test prints when it passes, if it prints any. */
+  passText?: string;
+}
+
+/**
+ * The exercise to solve: the first generated exercise (exercises/X.ipynb) with
+ * its instructor source (solutions/X.ipynb) — the answer is the solution
+ * cell's code without the BEGIN/END SOLUTION markers — or, until the course
+ * has exercises, our fixture with a one-line answer.
+ */
+function exerciseToSolve(): ExerciseCase {
+  for (const file of notebooksIn("exercises")) {
+    const source = path.join(ROOT, "solutions", path.basename(file));
+    if (!fs.existsSync(source)) continue;
+    const nb = JSON.parse(fs.readFileSync(source, "utf8")) as { cells: Array<{ source: string | string[]; metadata: any }> };
+    return {
+      file,
+      answer(gradeId) {
+        const cell = nb.cells.find((c) => c.metadata?.nbgrader?.grade_id === gradeId);
+        if (!cell) throw new Error(`${rel(source)} has no cell with grade_id ${gradeId}`);
+        const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+        return text
+          .split("\n")
+          .filter((line) => !/^\s*\/\/\s*(BEGIN|END) SOLUTION\b/.test(line))
+          .join("\n");
+      },
+    };
+  }
+  return {
+    file: path.join(FIXTURES, "exercise.ipynb"),
+    answer: () => "function double(x: number): number { return 2 * x; }",
+    passText: "all visible tests passed",
+  };
 }
 
 // ------------------------------------------------------------- page helpers
@@ -132,7 +173,9 @@ describe("JupyterLab in Chromium (playwright-core)", () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-chromium.js\` (as root it installs Debian's chromium)`);
+      // As root with apt-get this installs Debian's chromium; otherwise it explains what to install.
+      const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "ensure-chromium.js")], { encoding: "utf8" });
+      if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing and could not be installed:\n${r.stderr}`);
     }
     lab = await startJupyterLab();
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-chromium-"));
@@ -182,9 +225,9 @@ describe("JupyterLab in Chromium (playwright-core)", () => {
   }, 420_000);
 
   it("exercise: the visible test fails on the stub and passes after typing a correct answer", async () => {
-    const file = path.join(FIXTURES, "exercise.ipynb");
+    const exercise = exerciseToSolve();
     const page = await context!.newPage();
-    await openNotebook(page, lab!, file);
+    await openNotebook(page, lab!, exercise.file);
     const cells = await page.evaluate(() => {
       const model = (window as any).jupyterapp.shell.currentWidget.content.model;
       const out: Array<{ type: string; nbgrader: any }> = [];
@@ -196,33 +239,38 @@ describe("JupyterLab in Chromium (playwright-core)", () => {
     });
     const solution = cells.findIndex((c) => c.nbgrader?.solution === true);
     const visibleTest = cells.findIndex((c, i) => i > solution && c.nbgrader?.grade === true && c.nbgrader?.solution !== true);
-    expect(solution).toBeGreaterThanOrEqual(0);
-    expect(visibleTest).toBeGreaterThan(solution);
+    expect(solution, `a solution cell in ${rel(exercise.file)}`).toBeGreaterThanOrEqual(0);
+    expect(visibleTest, `a test cell after the solution cell in ${rel(exercise.file)}`).toBeGreaterThan(solution);
+    const answer = exercise.answer(cells[solution].nbgrader.grade_id);
 
-    // As handed out: the stub throws, so the visible test cell fails.
+    // As handed out: the stub throws, so the visible test cell fails (Run All stops there).
     await clickMenu(page, "Run", "Run All Cells");
     let state = await waitForReplies(page, 1, 120_000);
     expect(state.replies).toContain("error");
     expect(await cellOutputText(page, visibleTest)).toContain("not implemented");
 
-    // The student replaces the stub with an answer, typed into the editor.
-    const editor = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(solution).locator(".cm-content");
-    await editor.click();
+    // The student replaces the stub with an answer in the editor.
+    const cell = (i: number) => page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(i);
+    await cell(solution).locator(".cm-content").click();
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.press("Delete");
-    await page.keyboard.type("function double(x: number): number { return 2 * x; }");
+    // One line is typed key by key; several lines are pasted (typing them would
+    // fight the editor's auto-indent and bracket closing).
+    if (answer.includes("\n")) await page.keyboard.insertText(answer);
+    else await page.keyboard.type(answer);
     await page.evaluate(() => ((window as any).__replies.length = 0));
-    await page.keyboard.press("Shift+Enter"); // run the solution cell, move to the test cell
+    await page.keyboard.press("Shift+Enter"); // run the solution cell
     await waitForReplies(page, 1, 60_000);
-    const active = await page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex);
-    expect(active).toBe(visibleTest);
-    await page.keyboard.press("Shift+Enter"); // run the visible test cell
+    await cell(visibleTest).locator(".jp-InputArea-prompt").click(); // select the test cell
+    await page.keyboard.press("Shift+Enter"); // and run it
     state = await waitForReplies(page, 2, 60_000);
 
     expect(state.replies).toEqual(["ok", "ok"]);
+    expect(state.errorOutputs).toBe(0);
     const output = await cellOutputText(page, visibleTest);
-    expect(output).toContain("all visible tests passed");
     expect(output).not.toContain("not implemented");
+    if (exercise.passText) expect(output).toContain(exercise.passText);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, "jupyterlab-exercise.png") });
     await page.close();
   }, 300_000);

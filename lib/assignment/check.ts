@@ -242,7 +242,7 @@ export function createCheck(options: CheckOptions = {}): Check {
       } else if (expected instanceof RegExpCtor) {
         if (!ReflectApply(RegExpTest, expected, [text])) fail(message, `expected an error matching ${StringCtor(expected)}, got ${describe(text)}`);
       } else if (typeof expected === "function") {
-        if (!(error instanceof expected)) fail(message, `expected a ${expected.name || "specific"} error, got ${describe(text)}`);
+        if (!(error instanceof expected)) fail(message, `expected ${expected.name ? "a " + expected.name : "an error of a specific class"}, got ${describe(text)}`);
       }
     },
 

@@ -171,6 +171,7 @@ onProcess("unhandledRejection", (reason: unknown) => originalError("UnhandledPro
 onProcess("disconnect", () => exit(0)); // the parent is gone
 
 const INTERRUPTED = "Interrupted asynchronously";
+const INTERNAL_FRAME = /^\s+at .*(\(node:|\bnode:(vm|events|internal)|[\\/]tslab[\\/]dist[\\/]|[\\/]engine[\\/]child\.js)/;
 
 /** Turns what the executor printed for a failed cell into one Jupyter error output. */
 function describeFailure(reports: unknown[][]): { ename: string; evalue: string; traceback: string[]; interrupted: boolean } {
@@ -187,7 +188,8 @@ function describeFailure(reports: unknown[][]): { ename: string; evalue: string;
   return {
     ename: isError ? name || "Error" : "Error",
     evalue: isError ? message : safe(() => `Uncaught ${inspect(first)}`, "Uncaught exception"),
-    traceback: lines.join("\n").split("\n"),
+    // The kernel's own frames (vm, tslab, this file) say nothing about the student's code.
+    traceback: lines.join("\n").split("\n").filter((l) => !INTERNAL_FRAME.test(l)),
     interrupted: isError && message === INTERRUPTED,
   };
 }

@@ -1,0 +1,49 @@
+// nnlab validate: the solution earns full marks, the untouched student version earns none.
+import fs from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { validateAssignment } from "../grader/validate";
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("check assignments: the solution passes every test with full points, and the generated student version fails every test that depends on a solution region")
+    .argument("[notebooks...]", "solution notebooks (default: solutions/*.ipynb)")
+    .option("--cell-timeout <seconds>", "time limit per cell", "30")
+    .option("--json", "print the reports as JSON")
+    .action(async (notebooks: string[], opts: { cellTimeout: string; json?: boolean }) => {
+      let inputs = notebooks;
+      if (inputs.length === 0) {
+        inputs = fs.existsSync("solutions") ? fs.readdirSync("solutions").filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("solutions", f)) : [];
+        if (inputs.length === 0) {
+          console.error("nnlab validate: no notebooks given and no solutions/*.ipynb here");
+          process.exitCode = 2;
+          return;
+        }
+      }
+      const cellTimeoutMs = Number(opts.cellTimeout) * 1000;
+      if (!(cellTimeoutMs > 0)) {
+        console.error(`nnlab validate: --cell-timeout must be a positive number of seconds, got "${opts.cellTimeout}"`);
+        process.exitCode = 2;
+        return;
+      }
+      const reports = [];
+      for (const file of inputs) {
+        const report = await validateAssignment(file, { limits: { cellTimeoutMs } });
+        reports.push(report);
+        if (opts.json) continue;
+        if (report.ok) {
+          const s = report.solution!;
+          console.log(`ok: ${file} (solution ${s.score}/${s.maxScore}, student version ${report.student!.score}/${s.maxScore})`);
+        } else {
+          console.log(`FAILED: ${file}`);
+          for (const p of report.problems) console.log(`  - ${p}`);
+        }
+      }
+      if (opts.json) {
+        const plain = reports.map((r) => ({ file: r.file, ok: r.ok, problems: r.problems, solution_score: r.solution?.score, student_score: r.student?.score, max_score: r.solution?.maxScore }));
+        console.log(JSON.stringify(plain, null, 2));
+      }
+      if (reports.some((r) => !r.ok)) process.exitCode = 1;
+    });
+}

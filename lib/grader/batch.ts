@@ -1,0 +1,206 @@
+// Grading a batch: N submissions against one assignment, in parallel, each in
+// its own sandboxed kernel, with results written as they finish (so an
+// interrupted run resumes where it stopped) and one grades.csv at the end.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readNotebookFile, writeFileAtomic } from "../notebook";
+import { checkAssignment } from "../assignment/generate";
+import { maxScore, testCells } from "../assignment/metadata";
+import { CompilerPool } from "./compiler";
+import { studentIds } from "./ids";
+import { gradeSubmission, GradeContext, Job } from "./pipeline";
+import { gradesCsv, readResults, RESULTS_FILE, writeSubmissionFiles } from "./report";
+import { DEFAULT_LIMITS, Limits, SandboxRoot } from "./sandbox";
+import { Scrubber } from "./scrub";
+import type { SubmissionResult } from "./types";
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface GradeOptions {
+  /** The instructor's notebook (solutions/X.ipynb). */
+  assignment: string;
+  /** Submission notebook files. */
+  submissions: string[];
+  outDir: string;
+  /** Submissions graded at the same time (default: number of CPU cores). */
+  jobs?: number;
+  /** TypeScript converter processes (default: 1, or 2 from 4 cores up). */
+  compilers?: number;
+  /** A warm converter pool to use (and leave running) instead of starting one. */
+  compiler?: CompilerPool;
+  /** Grade again even when results.json says this exact submission was graded. */
+  force?: boolean;
+  shard?: Shard;
+  limits?: Partial<Limits>;
+  /** Progress reports, one per submission. */
+  onResult?: (r: SubmissionResult, progress: { done: number; total: number; skipped: boolean }) => void;
+  /** Called once the work list is known (after resuming and sharding). */
+  onStart?: (info: { total: number; toGrade: number; skipped: number }) => void;
+}
+
+export interface BatchSummary {
+  total: number;
+  graded: number;
+  skipped: number;
+  failed: number;
+  seconds: number;
+  /** Submissions graded per second of wall time (skipped ones not counted). */
+  perSecond: number;
+  /** The CSV written (grades.csv, or grades.shard-i-of-n.csv for a shard). */
+  csvFile: string;
+  results: SubmissionResult[];
+  compileCache: { hits: number; misses: number };
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+    throw new Error(`--shard must look like i/n with 1 ≤ i ≤ n (e.g. 3/10), got "${text}"`);
+  }
+  return shard;
+}
+
+export const shardTag = (s: Shard) => `shard-${s.index}-of-${s.count}`;
+
+export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
+  const started = Date.now();
+  const assignmentBytes = fs.readFileSync(opts.assignment);
+  const assignment = readNotebookFile(opts.assignment);
+  checkAssignment(assignment, opts.assignment);
+  const assignmentSha256 = createHash("sha256").update(assignmentBytes).digest("hex");
+  const title = path.basename(opts.assignment, ".ipynb");
+  const testIds = testCells(assignment).map((t) => t.gradeId);
+
+  // Every shard sees the same sorted list, so names and shard membership agree everywhere.
+  const files = [...new Set(opts.submissions.map((f) => path.resolve(f)))].sort();
+  const ids = studentIds(files);
+  const mine = files
+    .map((file, i) => ({ file, student: ids[i], i }))
+    .filter(({ i }) => !opts.shard || i % opts.shard.count === opts.shard.index - 1);
+
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const results = new Map<string, SubmissionResult>();
+  const todo: Job[] = [];
+  for (const { file, student, i } of mine) {
+    const previous = opts.force ? undefined : readResults(path.join(opts.outDir, student, RESULTS_FILE));
+    if (previous && isCurrent(previous, file, assignmentSha256)) results.set(student, previous);
+    else todo.push({ student, path: displayPath(file), index: i });
+  }
+  const skipped = mine.length - todo.length;
+  opts.onStart?.({ total: mine.length, toGrade: todo.length, skipped });
+  let done = 0;
+  for (const r of results.values()) opts.onResult?.(r, { done: ++done, total: mine.length, skipped: true });
+
+  const limits: Limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
+  let compileStats = { hits: 0, misses: 0 };
+  if (todo.length > 0) {
+    const sandbox = SandboxRoot.create();
+    const compiler = opts.compiler ?? (await CompilerPool.start({ cwd: sandbox.compileDir, workers: opts.compilers ?? (os.availableParallelism() >= 4 ? 2 : 1) }));
+    const hits0 = compiler.hits;
+    const misses0 = compiler.misses;
+    const ctx: GradeContext = {
+      assignment,
+      assignmentSha256,
+      maxScore: maxScore(assignment),
+      compiler,
+      sandbox,
+      limits,
+      scrub: Scrubber.forAssignment(assignment),
+    };
+    try {
+      await runPool(todo, jobs, async (job) => {
+        let r: SubmissionResult;
+        try {
+          r = await gradeSubmission(ctx, job);
+        } catch (e) {
+          // A grader bug must not take the batch down either.
+          r = internalFailure(ctx, job, e);
+        }
+        writeSubmissionFiles(opts.outDir, r, title);
+        results.set(r.student, r);
+        opts.onResult?.(r, { done: ++done, total: mine.length, skipped: false });
+      });
+    } finally {
+      compileStats = { hits: compiler.hits - hits0, misses: compiler.misses - misses0 };
+      if (!opts.compiler) await compiler.close();
+      sandbox.dispose();
+    }
+  }
+
+  const all = mine.map(({ student }) => results.get(student)!).filter(Boolean);
+  const csvFile = path.join(opts.outDir, opts.shard ? `grades.${shardTag(opts.shard)}.csv` : "grades.csv");
+  writeFileAtomic(csvFile, gradesCsv(all, testIds));
+  if (opts.shard) {
+    const manifest = { shard: opts.shard, assignment_sha256: assignmentSha256, tests: testIds, students: mine.map((m) => m.student) };
+    writeFileAtomic(path.join(opts.outDir, `${shardTag(opts.shard)}.json`), JSON.stringify(manifest, null, 2) + "\n");
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    total: mine.length,
+    graded: todo.length,
+    skipped,
+    failed: all.filter((r) => r.status === "failed").length,
+    seconds,
+    perSecond: todo.length / Math.max(seconds, 1e-9),
+    csvFile,
+    results: all,
+    compileCache: compileStats,
+  };
+}
+
+/** Was this exact submission already graded against this exact assignment? */
+function isCurrent(r: SubmissionResult, file: string, assignmentSha256: string): boolean {
+  if (r.assignmentSha256 !== assignmentSha256) return false;
+  let sha: string | null = null;
+  try {
+    sha = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  } catch {
+    sha = null;
+  }
+  if (r.submissionSha256 !== sha) return false;
+  // A failure of the grader itself (not of the submission) is worth another try.
+  return !r.problems.some((p) => p.startsWith("grader error:"));
+}
+
+function internalFailure(ctx: GradeContext, job: Job, e: unknown): SubmissionResult {
+  const message = `grader error: ${(e as Error)?.message ?? String(e)}`;
+  return {
+    student: job.student,
+    submission: job.path,
+    submissionSha256: null,
+    assignmentSha256: ctx.assignmentSha256,
+    status: "failed",
+    score: 0,
+    maxScore: ctx.maxScore,
+    reason: message,
+    tests: testCells(ctx.assignment).map((t) => ({ gradeId: t.gradeId, maxScore: t.points, score: 0, status: "failed", output: "not run", hidden: false })),
+    tampering: [],
+    notes: [],
+    problems: [message],
+    executionTime: 0,
+    gradedAt: new Date().toISOString(),
+  };
+}
+
+/** Paths relative to the current folder read better in grades.csv. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, in order of the list. */
+export async function runPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,177 @@
+// Converting cells once for the whole batch.
+//
+// tslab turns each cell into JavaScript with the TypeScript compiler, type-
+// checking it against the declarations of the cells before it (`prevDecl`).
+// The result depends only on (prevDecl, cell source), and in a class most of
+// those pairs repeat: every student has the same setup and test cells, and
+// students who declare the same signatures have the same prevDecl. So the
+// grader keeps a few warm converter processes and a cache, and the sandboxed
+// kernels only execute (see sandbox/precompiled.ts).
+import { ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+export interface Diagnostic {
+  start: { offset: number; line: number; character: number };
+  end: { offset: number; line: number; character: number };
+  messageText: string;
+  category: number;
+  code: number;
+  fileName?: string;
+}
+
+/** tslab's ConvertResult (converter.d.ts), as sent between processes. */
+export interface ConvertResult {
+  output?: string;
+  declOutput?: string;
+  diagnostics: Diagnostic[];
+  hasToplevelAwait?: boolean;
+  lastExpressionVar?: string;
+  sideOutputs?: { path: string; data: string }[];
+}
+
+interface Pending {
+  resolve: (r: ConvertResult) => void;
+}
+
+class Worker {
+  private pending = new Map<number, Pending>();
+  private nextId = 0;
+  readonly ready: Promise<void>;
+  dead = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+  ) {
+    this.ready = new Promise((resolve, reject) => {
+      child.once("message", (m: { ready?: boolean }) => (m?.ready ? resolve() : reject(new Error("compiler did not start"))));
+      child.once("exit", (code) => reject(new Error(`the TypeScript compiler process exited (code ${code}) while starting`)));
+    });
+    child.on("message", (m: { id?: number; result?: ConvertResult }) => {
+      if (typeof m?.id !== "number") return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      p?.resolve(m.result ?? { diagnostics: [diagnostic("the compiler sent no result")] });
+    });
+    child.on("exit", () => {
+      this.dead = true;
+      for (const p of this.pending.values()) p.resolve({ diagnostics: [diagnostic("the TypeScript compiler process stopped")] });
+      this.pending.clear();
+    });
+  }
+
+  get load(): number {
+    return this.pending.size;
+  }
+
+  convert(prevDecl: string, src: string): Promise<ConvertResult> {
+    return new Promise((resolve) => {
+      const id = ++this.nextId;
+      this.pending.set(id, { resolve });
+      try {
+        this.child.send({ id, prevDecl, src });
+      } catch {
+        this.pending.delete(id);
+        resolve({ diagnostics: [diagnostic("the TypeScript compiler process is not running")] });
+      }
+    });
+  }
+
+  kill(): void {
+    this.child.kill("SIGKILL");
+  }
+}
+
+export function diagnostic(messageText: string): Diagnostic {
+  const at = { offset: 0, line: 0, character: 0 };
+  return { start: at, end: at, messageText, category: 1, code: 0 };
+}
+
+export interface CompilerOptions {
+  /** Number of converter processes (default 1). */
+  workers?: number;
+  /** An empty directory that can resolve node_modules (the converter's working directory). */
+  cwd: string;
+  /** Cached conversions kept in memory (default 20 000). */
+  cacheSize?: number;
+}
+
+export class CompilerPool {
+  private cache = new Map<string, Promise<ConvertResult>>();
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    private workers: Worker[],
+    private readonly opts: CompilerOptions,
+  ) {}
+
+  static async start(opts: CompilerOptions): Promise<CompilerPool> {
+    const n = Math.max(1, opts.workers ?? 1);
+    const workers = Array.from({ length: n }, () => spawnWorker(opts.cwd));
+    const pool = new CompilerPool(workers, opts);
+    try {
+      await Promise.all(workers.map((w) => w.ready));
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  /** tslab's converter.convert(prevDecl, src), from the cache when this pair was seen before. */
+  convert(prevDecl: string, src: string): Promise<ConvertResult> {
+    const key = createHash("sha1").update(prevDecl).update("\0").update(src).digest("hex");
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.hits++;
+      // Refresh its place in the (insertion-ordered) map: least recently used goes first.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    this.misses++;
+    const result = this.worker()
+      .convert(prevDecl, src)
+      .then((r) => checkSideOutputs(r));
+    this.cache.set(key, result);
+    const limit = this.opts.cacheSize ?? 20_000;
+    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);
+    return result;
+  }
+
+  private worker(): Worker {
+    this.workers = this.workers.map((w) => (w.dead ? spawnWorker(this.opts.cwd) : w));
+    return this.workers.reduce((a, b) => (b.load < a.load ? b : a));
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) w.kill();
+  }
+}
+
+/** A cell that imports local .ts files would need them in the kernel too; grading runs single notebooks. */
+function checkSideOutputs(r: ConvertResult): ConvertResult {
+  if (!r.sideOutputs?.length) return r;
+  return { diagnostics: [diagnostic("importing local TypeScript files is not supported when grading; submit a single notebook")] };
+}
+
+function spawnWorker(cwd: string): Worker {
+  const child = fork(builtScript("compile-server.js"), [], {
+    cwd,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    serialization: "advanced",
+  });
+  child.unref();
+  return new Worker(child);
+}
+
+/** A compiled module of the grader (dist/grader/...), also when running from the lib/ sources in tests. */
+export function builtScript(relative: string): string {
+  const here = path.join(__dirname, relative);
+  if (here.endsWith(".js") && fs.existsSync(here) && __filename.endsWith(".js")) return here;
+  const built = path.resolve(__dirname, "..", "..", "dist", "grader", relative);
+  if (fs.existsSync(built)) return built;
+  throw new Error(`cannot find ${built}; run \`npm run build\` first`);
+}

@@ -1,0 +1,20 @@
+// The autograder: restore → run in a sandbox → score in the parent → report.
+export { gradeBatch, parseShard, shardTag, runPool } from "./batch";
+export type { GradeOptions, BatchSummary, Shard } from "./batch";
+export { gradeSubmission } from "./pipeline";
+export type { GradeContext, Job } from "./pipeline";
+export { restoreSubmission } from "./restore";
+export type { Restored } from "./restore";
+export { planSteps, instrumentRun, withoutCheckImport } from "./instrument";
+export { CompilerPool } from "./compiler";
+export { SandboxRoot, sandboxedKernel, DEFAULT_LIMITS } from "./sandbox";
+export type { Limits } from "./sandbox";
+export { Scrubber } from "./scrub";
+export { studentIds } from "./ids";
+export { toGradescope, fromGradescope, readResults, feedbackMarkdown, feedbackHtml, gradesCsv, writeSubmissionFiles, RESULTS_FILE } from "./report";
+export type { GradescopeResults } from "./report";
+export type { SubmissionResult, TestResult } from "./types";
+export { validateAssignment } from "./validate";
+export type { ValidationReport } from "./validate";
+export { mergeResults } from "./merge";
+export type { MergeReport } from "./merge";

@@ -1,0 +1,103 @@
+// Where and how a submission runs: a private empty working folder per
+// submission, Node 20's permission model (read only that folder, the
+// installed packages and nnlab's build; no writing, no child processes, no
+// workers, no native addons), the grader's agent preloaded, a clean
+// environment, and the engine's time, memory and output limits.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { KernelOptions } from "../../engine/kernel";
+import { builtScript } from "../compiler";
+import { KEY_ENV } from "./agent";
+
+export interface Limits {
+  /** Per cell (default 30 s). */
+  cellTimeoutMs: number;
+  /** For the whole notebook, restarts included (default 10 min). */
+  notebookTimeoutMs: number;
+  /** V8 heap (default 1024 MB). */
+  maxOldSpaceMb: number;
+  /** Resident memory of the kernel process, buffers included (default 1536 MB). */
+  maxRssMb: number;
+  /** Output the kernel may print (default 8 MiB). */
+  maxOutputBytes: number;
+  /** Code cells a submission may have (default 2000). */
+  maxCells: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  cellTimeoutMs: 30_000,
+  notebookTimeoutMs: 10 * 60_000,
+  maxOldSpaceMb: 1024,
+  maxRssMb: 1536,
+  maxOutputBytes: 8 * 1024 * 1024,
+  maxCells: 2000,
+};
+
+/** The folder that holds nnlab's package.json, node_modules and dist. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+/**
+ * A temporary folder for one grading run:
+ *   <root>/node_modules → the project's node_modules (how kernels and the compiler find packages)
+ *   <root>/compile/      the compiler's empty working folder
+ *   <root>/w<n>/          one private working folder per submission
+ */
+export class SandboxRoot {
+  private constructor(readonly dir: string) {}
+
+  static create(projectRoot = PROJECT_ROOT): SandboxRoot {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-grade-")));
+    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.mkdirSync(path.join(dir, "compile"));
+    return new SandboxRoot(dir);
+  }
+
+  get compileDir(): string {
+    return path.join(this.dir, "compile");
+  }
+
+  /** A fresh, empty working folder (any earlier content removed). */
+  workdir(n: number): string {
+    const dir = path.join(this.dir, `w${n}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir);
+    return dir;
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A new random secret for one submission's kernel. */
+export function newKey(): string {
+  return randomBytes(32).toString("hex");
+}
+
+/** Kernel options that run a submission in `workdir` under the sandbox. */
+export function sandboxedKernel(root: SandboxRoot, workdir: string, key: string, limits: Limits, projectRoot = PROJECT_ROOT): KernelOptions {
+  const dirArg = (p: string) => (p.endsWith(path.sep) ? p : p + path.sep);
+  const nodeArgs = [
+    "--experimental-permission",
+    `--allow-fs-read=${dirArg(workdir)}`,
+    `--allow-fs-read=${path.join(root.dir, "node_modules")}`,
+    `--allow-fs-read=${dirArg(fs.realpathSync(path.join(projectRoot, "node_modules")))}`,
+    `--allow-fs-read=${dirArg(path.join(projectRoot, "dist"))}`,
+    "--disable-warning=ExperimentalWarning",
+    "--require",
+    builtScript(path.join("sandbox", "precompiled.js")),
+  ];
+  return {
+    cwd: workdir,
+    cellTimeoutMs: limits.cellTimeoutMs,
+    maxOldSpaceMb: limits.maxOldSpaceMb,
+    maxRssMb: limits.maxRssMb,
+    maxOutputBytes: limits.maxOutputBytes,
+    nodeArgs,
+    // Nothing from the grader's environment (tokens, paths) reaches a submission.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [KEY_ENV]: key },
+    preload: builtScript(path.join("sandbox", "agent.js")),
+  };
+}
