@@ -53,9 +53,11 @@ interface Problem {
 }
 
 interface SideResult {
-  /** Median training time over the repeats, in seconds. */
+  /** Median training time (wall clock) over the repeats, in seconds. */
   seconds: number;
   runs: number[];
+  /** Median CPU time (user + system) of the same runs: close to the wall time on an idle machine. */
+  cpuSeconds: number;
   /** Mean loss on the whole data set after training. */
   finalLoss: number;
   accuracy: number;
@@ -74,6 +76,15 @@ interface ProblemResult {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Wall-clock and CPU seconds since `start()` (CPU time tells how loaded the machine was). */
+function stopwatch(): () => { seconds: number; cpuSeconds: number } {
+  const wall = performance.now(), cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { seconds: (performance.now() - wall) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
+  };
+}
+
 function accuracy(pred: Matrix, y: Matrix): number {
   let right = 0;
   for (let i = 0; i < y.rows; i++) if (pred.data[i] === y.data[i]) right++;
@@ -83,18 +94,18 @@ function accuracy(pred: Matrix, y: Matrix): number {
 // ---------------------------------------------------------------- the two trainers
 
 /** Hand-coded: lossAndGradients (rules 0–3) and an SGD step per batch. */
-function trainHand(p: Problem, epochs: number): { seconds: number; mlp: MLP } {
+function trainHand(p: Problem, epochs: number): { seconds: number; cpuSeconds: number; mlp: MLP } {
   const mlp = new MLP(p.network);
   const sgd = new SGD(p.learningRate);
   const loader = new DataLoader(p.data.X, p.data.y, { batchSize: p.batchSize, shuffle: true, seed: 1 });
-  const start = performance.now();
+  const stop = stopwatch();
   for (let e = 0; e < epochs; e++) {
     for (const batch of loader) {
       const { gradients } = mlp.lossAndGradients(batch.X, batch.y, p.loss);
       sgd.step(mlp.getParameters(), gradientsToList(gradients));
     }
   }
-  return { seconds: (performance.now() - start) / 1000, mlp };
+  return { ...stop(), mlp };
 }
 
 /**
@@ -102,7 +113,7 @@ function trainHand(p: Problem, epochs: number): { seconds: number; mlp: MLP } {
  * minimising the twin's loss; batches are gathered from tensors holding the
  * whole data set, in the DataLoader's order (same seed, same permutations).
  */
-function trainTfjs(p: Problem, epochs: number): { seconds: number; finalLoss: number; accuracy: number } {
+function trainTfjs(p: Problem, epochs: number): { seconds: number; cpuSeconds: number; finalLoss: number; accuracy: number } {
   const tf = tfjs();
   const mlp = new MLP(p.network);
   const twin = tfjsTwin(mlp);
@@ -111,7 +122,7 @@ function trainTfjs(p: Problem, epochs: number): { seconds: number; finalLoss: nu
   const y = labelsTensor(p.data.y, p.loss, outputs);
   const optimizer = tf.train.sgd(p.learningRate);
   const rng = new Rng(1);
-  const start = performance.now();
+  const stop = stopwatch();
   for (let e = 0; e < epochs; e++) {
     for (const batch of batchIndices(p.data.X.rows, p.batchSize, { rng })) {
       tf.tidy(() => {
@@ -122,35 +133,38 @@ function trainTfjs(p: Problem, epochs: number): { seconds: number; finalLoss: nu
     }
   }
   twin.variables[0].dataSync(); // wait until every queued step has run
-  const seconds = (performance.now() - start) / 1000;
+  const time = stop();
   const finalLoss = twin.loss(p.data.X, p.data.y, p.loss);
   mlp.setParameters(twin.getParameters());
   const acc = accuracy(mlp.predict(p.data.X, p.loss), p.data.y);
   [X, y].forEach((t) => t.dispose());
   optimizer.dispose();
   twin.dispose();
-  return { seconds, finalLoss, accuracy: acc };
+  return { ...time, finalLoss, accuracy: acc };
 }
 
 function measure(p: Problem, repeat: number): ProblemResult {
   trainHand(p, 1); // warm-up: let V8 compile the hot loops
   trainTfjs(p, 1); // and tfjs set up its kernels
-  const handRuns: number[] = [], tfRuns: number[] = [];
-  let hand!: { seconds: number; mlp: MLP }, tf!: ReturnType<typeof trainTfjs>;
+  const handRuns: number[] = [], tfRuns: number[] = [], handCpu: number[] = [], tfCpu: number[] = [];
+  let hand!: ReturnType<typeof trainHand>, tf!: ReturnType<typeof trainTfjs>;
   for (let r = 0; r < repeat; r++) {
     hand = trainHand(p, p.epochs);
     handRuns.push(hand.seconds);
+    handCpu.push(hand.cpuSeconds);
     tf = trainTfjs(p, p.epochs);
     tfRuns.push(tf.seconds);
+    tfCpu.push(tf.cpuSeconds);
   }
   const loss = getLoss(p.loss);
   const handSide: SideResult = {
     seconds: median(handRuns),
     runs: handRuns,
+    cpuSeconds: median(handCpu),
     finalLoss: loss.value(hand.mlp.decisionFunction(p.data.X), p.data.y),
     accuracy: accuracy(hand.mlp.predict(p.data.X, p.loss), p.data.y),
   };
-  const tfSide: SideResult = { seconds: median(tfRuns), runs: tfRuns, finalLoss: tf.finalLoss, accuracy: tf.accuracy };
+  const tfSide: SideResult = { seconds: median(tfRuns), runs: tfRuns, cpuSeconds: median(tfCpu), finalLoss: tf.finalLoss, accuracy: tf.accuracy };
   const speedup = tfSide.seconds / handSide.seconds;
   const [target, met] =
     p.id === "P1"
@@ -162,7 +176,7 @@ function measure(p: Problem, repeat: number): ProblemResult {
 // ---------------------------------------------------------------- report
 
 function table(results: ProblemResult[], backend: string): string {
-  const rows = [["", "problem", "hand-coded", `tfjs (${backend})`, "tfjs / hand", "final loss hand / tfjs", "accuracy hand / tfjs", "target", ""]];
+  const rows = [["", "problem", "hand-coded", `tfjs (${backend})`, "tfjs / hand", "cpu s hand / tfjs", "final loss hand / tfjs", "accuracy hand / tfjs", "target", ""]];
   for (const r of results) {
     rows.push([
       r.id,
@@ -170,6 +184,7 @@ function table(results: ProblemResult[], backend: string): string {
       `${r.hand.seconds.toFixed(3)} s`,
       `${r.tfjs.seconds.toFixed(3)} s`,
       `${r.speedup.toFixed(2)}×`,
+      `${r.hand.cpuSeconds.toFixed(3)} / ${r.tfjs.cpuSeconds.toFixed(3)}`,
       `${r.hand.finalLoss.toFixed(4)} / ${r.tfjs.finalLoss.toFixed(4)}`,
       `${(100 * r.hand.accuracy).toFixed(1)}% / ${(100 * r.tfjs.accuracy).toFixed(1)}%`,
       r.target,
@@ -204,7 +219,8 @@ async function main(): Promise<void> {
     backend,
   };
   console.log(`nnlab library benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs}`);
-  console.log(`TensorFlow.js backend: ${backend}; median of ${opts.repeat} runs after one warm-up epoch\n`);
+  const load = os.loadavg()[0];
+  console.log(`TensorFlow.js backend: ${backend}; median of ${opts.repeat} runs after one warm-up epoch; load average ${load.toFixed(1)}\n`);
 
   const problems: Problem[] = [
     {
@@ -233,7 +249,7 @@ async function main(): Promise<void> {
 
   if (opts.json) {
     const file = path.resolve(__dirname, "..", "..", "bench", "results.json");
-    const report = { date: new Date().toISOString(), machine, repeat: opts.repeat, results };
+    const report = { date: new Date().toISOString(), machine, loadAverage: load, repeat: opts.repeat, results };
     const text = JSON.stringify(report, null, 2) + "\n";
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);

@@ -211,6 +211,23 @@ describe("show and its display bundle", () => {
     expect(sizes[2]).toBeGreaterThan(1_000_000);
   });
 
+  it("leaves plotly.js out when NNLAB_INLINE_PLOTLY=0", () => {
+    const sent: string[] = [];
+    const fake = "/fake2/node_modules/tslab/dist/jupyter.js";
+    const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
+    cache[fake] = { exports: { lastWriteDisplayData: (m: { data: Record<string, string> }) => sent.push(m.data["text/html"]) } };
+    vi.stubEnv("NNLAB_INLINE_PLOTLY", "0");
+    try {
+      (globalThis as { __tslab__?: object }).__tslab__ = {};
+      show(fig);
+    } finally {
+      delete cache[fake];
+      vi.unstubAllEnvs();
+    }
+    expect(sent).toHaveLength(1);
+    expect(sent[0].length).toBeLessThan(5_000);
+  });
+
   it("refuses things that are not figures", () => {
     expect(() => show({} as Figure)).toThrow(/expected a figure/);
   });

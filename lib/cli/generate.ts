@@ -4,6 +4,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { NotebookError, readNotebookFile, serializeNotebook, writeFileAtomic } from "../notebook";
 import { AssignmentError, generateStudentVersion } from "../assignment/generate";
+import { CliError } from "./errors";
 
 /** exercises/X.ipynb for solutions/X.ipynb (the last "solutions" folder in the path is swapped). */
 export function defaultExercisePath(solution: string): string | undefined {
@@ -45,7 +46,7 @@ export function generate(inputs: string[], opts: { out?: string; check?: boolean
   });
 }
 
-export function registerGenerate(program: Command): void {
+export function register(program: Command): void {
   program
     .command("generate")
     .description("make the student version of assignment notebooks: solution regions become stubs, hidden tests are removed, outputs cleared, checksums recorded")
@@ -58,11 +59,7 @@ export function registerGenerate(program: Command): void {
       if (inputs.length === 0) {
         const dir = "solutions";
         inputs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f)) : [];
-        if (inputs.length === 0) {
-          console.error("nnlab generate: no notebooks given and no solutions/*.ipynb here");
-          process.exitCode = 2;
-          return;
-        }
+        if (inputs.length === 0) throw new CliError("generate: no notebooks given and no solutions/*.ipynb here");
       }
       try {
         const outcomes = generate(inputs, opts);
@@ -75,11 +72,8 @@ export function registerGenerate(program: Command): void {
         }
         if (stale > 0) process.exitCode = 1;
       } catch (e) {
-        if (e instanceof UsageError || e instanceof AssignmentError || e instanceof NotebookError) {
-          console.error(`nnlab generate: ${e.message}`);
-          process.exitCode = e instanceof UsageError ? 2 : 1;
-          return;
-        }
+        if (e instanceof UsageError) throw new CliError(`generate: ${e.message}`);
+        if (e instanceof AssignmentError || e instanceof NotebookError) throw new CliError(`generate: ${e.message}`, 1);
         throw e;
       }
     });

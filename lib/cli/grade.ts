@@ -8,6 +8,7 @@ import { AssignmentError } from "../assignment/generate";
 import { gradeBatch, parseShard, Shard } from "../grader/batch";
 import { createProgress, formatDuration, ProgressMode } from "../grader/progress";
 import type { Limits } from "../grader/sandbox";
+import { CliError } from "./errors";
 
 /** Submission files: notebooks given directly, and every .ipynb under given folders (checkpoints skipped). */
 export function collectSubmissions(inputs: string[]): string[] {
@@ -58,7 +59,7 @@ interface GradeFlags {
   maxCells?: string;
 }
 
-export function registerGrade(program: Command): void {
+export function register(program: Command): void {
   program
     .command("grade")
     .description("grade submissions against an assignment, each in its own sandboxed kernel, in parallel")
@@ -105,22 +106,17 @@ Examples:
           maxCells: positive("--max-cells", flags.maxCells, 1),
         };
         for (const k of Object.keys(limits) as (keyof Limits)[]) if (limits[k] === undefined) delete limits[k];
-        if (limits.maxRssMb) limits.maxOldSpaceMb = Math.max(64, Math.floor(limits.maxRssMb * 0.75));
+        // The heap limit equals the memory limit: whichever trips first stops the kernel quickly.
+        if (limits.maxRssMb) limits.maxOldSpaceMb = Math.max(64, Math.floor(limits.maxRssMb));
         jobs = positive("--jobs", flags.jobs, 1);
         compilers = positive("--compilers", flags.compilers, 1);
         shard = flags.shard ? parseShard(flags.shard) : undefined;
         if (!fs.existsSync(flags.assignment)) throw new Error(`--assignment ${flags.assignment}: no such file`);
       } catch (e) {
-        console.error(`nnlab grade: ${(e as Error).message}`);
-        process.exitCode = 2;
-        return;
+        throw new CliError(`grade: ${(e as Error).message}`);
       }
       const files = collectSubmissions(submissions);
-      if (files.length === 0) {
-        console.error("nnlab grade: no submissions found");
-        process.exitCode = 2;
-        return;
-      }
+      if (files.length === 0) throw new CliError("grade: no submissions found");
       const mode: ProgressMode = flags.json ? "json" : flags.quiet ? "quiet" : flags.progress !== false && process.stderr.isTTY ? "bar" : "lines";
       const progress = createProgress(mode);
       try {
@@ -142,15 +138,11 @@ Examples:
           (summary.failed ? `, ${summary.failed} could not be graded (see the reason column)` : "") +
           `; ${summary.csvFile}`;
         if (mode === "json") {
-          console.log(JSON.stringify({ event: "summary", total: summary.total, graded: summary.graded, skipped: summary.skipped, failed: summary.failed, seconds: summary.seconds, per_second: summary.perSecond, csv: summary.csvFile }));
+          process.stdout.write(JSON.stringify({ event: "summary", total: summary.total, graded: summary.graded, skipped: summary.skipped, failed: summary.failed, seconds: summary.seconds, per_second: summary.perSecond, csv: summary.csvFile }) + "\n");
         } else console.error(line);
       } catch (e) {
         progress.stop();
-        if (e instanceof AssignmentError || e instanceof NotebookError) {
-          console.error(`nnlab grade: the assignment cannot be used: ${e.message}`);
-          process.exitCode = 1;
-          return;
-        }
+        if (e instanceof AssignmentError || e instanceof NotebookError) throw new CliError(`grade: the assignment cannot be used: ${e.message}`, 1);
         throw e;
       }
     });

@@ -9,6 +9,10 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import * as run from "./run";
+import * as generate from "./generate";
+import * as validate from "./validate";
+import * as grade from "./grade";
+import * as merge from "./merge";
 
 export { CliError } from "./errors";
 
@@ -16,7 +20,7 @@ interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [run];
+const COMMANDS: CommandModule[] = [run, generate, validate, grade, merge];
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -39,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv, { from: "user" });
     code = typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) code = e.exitCode; // help, version, usage errors: commander printed them
+    if (e instanceof CommanderError) code = e.exitCode === 0 ? 0 : 2; // help, version, usage errors: commander printed them
     else if (e instanceof CliError) {
       process.stderr.write(`nnlab: ${e.message}\n`);
       code = e.exitCode;

@@ -1,8 +1,9 @@
 // nnlab merge: one grades.csv from the folders written by `nnlab grade --shard i/n`.
 import { Command } from "commander";
 import { mergeResults } from "../grader/merge";
+import { CliError } from "./errors";
 
-export function registerMerge(program: Command): void {
+export function register(program: Command): void {
   program
     .command("merge")
     .description("combine the results of sharded grading runs (nnlab grade --shard i/n) into one grades.csv")
@@ -18,8 +19,7 @@ export function registerMerge(program: Command): void {
           process.exitCode = 1;
         }
       } catch (e) {
-        console.error(`nnlab merge: ${(e as Error).message}`);
-        process.exitCode = 1;
+        throw new CliError(`merge: ${(e as Error).message}`, 1);
       }
     });
 }

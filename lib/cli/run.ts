@@ -97,7 +97,7 @@ async function runOne(file: string, flags: RunFlags): Promise<{ ok: boolean; tex
   if (target) writeNotebookFile(target, result.notebook);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const summary = `(${result.cells.length} code cells, ${seconds} s${target && !flags.inplace ? ` → ${target}` : ""})`;
+  const summary = `(${result.cells.length} code cell${result.cells.length === 1 ? "" : "s"}, ${seconds} s${target && !flags.inplace ? ` → ${target}` : ""})`;
   // Cells tagged "raises-exception" are expected to fail (as in nbclient).
   const failing = result.cells
     .map((cell, k) => ({ cell, index: result.cellIndices[k] }))

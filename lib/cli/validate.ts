@@ -3,8 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { validateAssignment } from "../grader/validate";
+import { CliError } from "./errors";
 
-export function registerValidate(program: Command): void {
+export function register(program: Command): void {
   program
     .command("validate")
     .description("check assignments: the solution passes every test with full points, and the generated student version fails every test that depends on a solution region")
@@ -15,18 +16,10 @@ export function registerValidate(program: Command): void {
       let inputs = notebooks;
       if (inputs.length === 0) {
         inputs = fs.existsSync("solutions") ? fs.readdirSync("solutions").filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("solutions", f)) : [];
-        if (inputs.length === 0) {
-          console.error("nnlab validate: no notebooks given and no solutions/*.ipynb here");
-          process.exitCode = 2;
-          return;
-        }
+        if (inputs.length === 0) throw new CliError("validate: no notebooks given and no solutions/*.ipynb here");
       }
       const cellTimeoutMs = Number(opts.cellTimeout) * 1000;
-      if (!(cellTimeoutMs > 0)) {
-        console.error(`nnlab validate: --cell-timeout must be a positive number of seconds, got "${opts.cellTimeout}"`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!(cellTimeoutMs > 0)) throw new CliError(`validate: --cell-timeout must be a positive number of seconds, got "${opts.cellTimeout}"`);
       const reports = [];
       for (const file of inputs) {
         const report = await validateAssignment(file, { limits: { cellTimeoutMs } });

@@ -392,6 +392,11 @@ function childScript(): string {
   const here = path.join(__dirname, "child.js");
   if (fs.existsSync(here)) return here;
   const built = path.resolve(__dirname, "..", "..", "dist", "engine", "child.js");
-  if (fs.existsSync(built)) return built;
-  throw new KernelStartError(`cannot find the kernel script ${built}; run \`npm run build\` first`);
+  if (!fs.existsSync(built)) throw new KernelStartError(`cannot find the kernel script ${built}; run \`npm run build\` first`);
+  // Running from lib/*.ts (tests): a child compiled from older sources would test the wrong code.
+  const sources = ["child.ts", "protocol.ts"].map((f) => path.join(__dirname, f)).filter((f) => fs.existsSync(f));
+  const builtAt = fs.statSync(built).mtimeMs;
+  const newer = sources.filter((f) => fs.statSync(f).mtimeMs > builtAt);
+  if (newer.length > 0) throw new KernelStartError(`${built} is older than ${newer.map((f) => path.basename(f)).join(", ")}; run \`npm run build\``);
+  return built;
 }

@@ -57,7 +57,6 @@ export async function runNotebook(nb: Notebook, opts: RunOptions): Promise<RunRe
   const out = cloneJson(nb);
   out.metadata.language_info = cloneJson(TSLAB_LANGUAGE_INFO);
   const stopOnError = opts.stopOnError ?? !opts.allowErrors;
-  const deadline = opts.notebookTimeoutMs ? Date.now() + opts.notebookTimeoutMs : Infinity;
   const cellTimeout = opts.cellTimeoutMs ?? 30_000;
   const cells: CellExecution[] = [];
   const cellIndices: number[] = [];
@@ -65,6 +64,8 @@ export async function runNotebook(nb: Notebook, opts: RunOptions): Promise<RunRe
   let stopped = false;
 
   const kernel = await Kernel.start(opts);
+  // The notebook's clock starts when its kernel is ready (start-up has its own limit).
+  const deadline = opts.notebookTimeoutMs ? Date.now() + opts.notebookTimeoutMs : Infinity;
   try {
     for (let i = 0; i < out.cells.length; i++) {
       const cell = out.cells[i];

@@ -12,6 +12,9 @@
 // window.Plotly and draws. (Re-running the first figure's cell in a fresh page
 // after clearing its output is the one case where later HTML figures show a
 // note instead; restarting the kernel re-inlines.)
+// Setting NNLAB_INLINE_PLOTLY=0 leaves plotly.js out of every figure (e.g. for
+// notebooks committed to git and opened in JupyterLab, whose plotly renderer
+// uses the JSON; the HTML then shows a note instead of the chart).
 // Outside tslab `show` prints a one-line summary instead.
 import * as fs from "node:fs";
 import Module from "node:module";
@@ -137,6 +140,7 @@ const sessionsWithPlotly = new WeakSet<object>();
 let processHasPlotly = false;
 
 function needsPlotly(): boolean {
+  if (process.env.NNLAB_INLINE_PLOTLY === "0") return false;
   const session = (globalThis as { __tslab__?: object }).__tslab__;
   if (session) {
     if (sessionsWithPlotly.has(session)) return false;
