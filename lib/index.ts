@@ -17,3 +17,5 @@ export * from "./plot";
 export { check, createCheck, CheckError } from "./assignment/check";
 export type { Check, PartialResult } from "./assignment/check";
 export * as assignment from "./assignment";
+export * as notebook from "./notebook";
+export * as engine from "./engine";

@@ -35,7 +35,7 @@ export function register(program: Command): void {
       }
       if (opts.json) {
         const plain = reports.map((r) => ({ file: r.file, ok: r.ok, problems: r.problems, solution_score: r.solution?.score, student_score: r.student?.score, max_score: r.solution?.maxScore }));
-        console.log(JSON.stringify(plain, null, 2));
+        process.stdout.write(JSON.stringify(plain, null, 2) + "\n");
       }
       if (reports.some((r) => !r.ok)) process.exitCode = 1;
     });

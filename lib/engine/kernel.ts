@@ -56,8 +56,16 @@ const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 const INTERRUPT_GRACE_MS = 1_000;
 const TAIL_BYTES = 16 * 1024;
 
+// Kernels must not outlive the program that started them.
 const liveChildren = new Set<ChildProcess>();
-process.once("exit", () => liveChildren.forEach((c) => c.kill("SIGKILL")));
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    process.once("exit", () => liveChildren.forEach((c) => c.kill("SIGKILL")));
+    exitHookInstalled = true;
+  }
+  liveChildren.add(child);
+}
 
 interface Running {
   id: number;
@@ -126,16 +134,16 @@ export class Kernel {
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
       serialization: "json",
     });
-    liveChildren.add(child);
+    track(child);
     const kernel = new Kernel(child, opts);
     const startTimeout = opts.startTimeoutMs ?? 60_000;
     try {
       await new Promise<void>((resolve, reject) => {
-        kernel.readyWaiter = { resolve, reject };
-        const t = setTimeout(() => reject(new KernelStartError(`the kernel did not start within ${startTimeout / 1000} s`)), startTimeout);
-        kernel.exitPromise.then(() => reject(new KernelStartError(`the kernel exited while starting (${kernel.exitInfo})${kernel.tail()}`)));
-        const clear = () => clearTimeout(t);
-        kernel.readyWaiter = { resolve: () => (clear(), resolve()), reject: (e) => (clear(), reject(e)) };
+        const timer = setTimeout(() => fail(new KernelStartError(`the kernel did not start within ${startTimeout / 1000} s`)), startTimeout);
+        const done = () => (clearTimeout(timer), resolve());
+        const fail = (e: Error) => (clearTimeout(timer), reject(e));
+        kernel.readyWaiter = { resolve: done, reject: fail };
+        kernel.exitPromise.then(() => fail(new KernelStartError(`the kernel exited while starting (${kernel.exitInfo})${kernel.tail()}`)));
       });
     } catch (e) {
       await kernel.close();

@@ -2,7 +2,8 @@
 // nbformat.v4.5.schema.json is copied unchanged from the `nbformat` PyPI
 // package (5.11.1, nbformat/v4/nbformat.v4.5.schema.json; BSD-3-Clause,
 // © IPython / Jupyter Development Team).
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import type Ajv from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import schemaFile from "./nbformat.v4.5.schema.json";
 import { Notebook } from "./types";
 
@@ -21,7 +22,10 @@ function validator(definition = ""): ValidateFunction {
     // The schema is draft-04; its keywords mean the same in Ajv's default draft,
     // so we compile it without the draft-04 meta-schema reference.
     const { $schema: _draft, ...schema } = schemaFile as Record<string, unknown>;
-    ajv = new Ajv({ strict: false, allErrors: true });
+    // Loaded on first use: `import "nnlab"` in a notebook should not pay for a schema compiler.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = (require("ajv") as typeof import("ajv")).default;
+    ajv = new AjvClass({ strict: false, allErrors: true });
     ajv.addSchema({ ...schema, $id: SCHEMA_ID });
   }
   const ref = definition ? `${SCHEMA_ID}#/definitions/${definition}` : SCHEMA_ID;
