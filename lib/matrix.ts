@@ -19,6 +19,34 @@ export type Shape = [rows: number, cols: number];
 
 const fmt = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
 
+// ---------------------------------------------------------------- storage
+
+/**
+ * Zeroed storage for a new matrix. Small ones are cut from a shared 32 KiB
+ * block (as Node does for small Buffers): each `new Float64Array(n)` is a
+ * separate zeroed allocation costing about a microsecond, which for the
+ * 10×40 matrices of a minibatch takes longer than the arithmetic on them.
+ * Every piece is handed out once, so it starts at zero; a block is freed by
+ * the garbage collector when no matrix uses it any more (so a long-lived
+ * small matrix keeps its 32 KiB block alive). `data.buffer` is therefore
+ * shared: copy (`data.slice()`) rather than reuse the buffer.
+ */
+const POOL_SIZE = 4096; // doubles per block (32 KiB)
+const POOL_MAX = 512; // larger requests get their own array
+let pool = new Float64Array(POOL_SIZE);
+let poolUsed = 0;
+
+export function allocateData(n: number): Float64Array {
+  if (n > POOL_MAX) return new Float64Array(n);
+  if (poolUsed + n > POOL_SIZE) {
+    pool = new Float64Array(POOL_SIZE);
+    poolUsed = 0;
+  }
+  const out = pool.subarray(poolUsed, poolUsed + n);
+  poolUsed += n;
+  return out;
+}
+
 export class Matrix {
   readonly rows: number;
   readonly cols: number;
@@ -32,7 +60,7 @@ export class Matrix {
     this.rows = rows;
     this.cols = cols;
     if (data === undefined) {
-      this.data = new Float64Array(rows * cols);
+      this.data = allocateData(rows * cols);
     } else {
       if (data.length !== rows * cols) {
         throw new ShapeError(`Matrix: ${data.length} values cannot fill a ${rows}×${cols} matrix`);
@@ -195,7 +223,7 @@ export function matMul(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) throw new ShapeError(`matMul: ${fmt(a)} and ${fmt(b)} do not fit (${a.cols} ≠ ${b.rows})`);
   const n = a.rows, m = a.cols, p = b.cols;
   const A = a.data, B = b.data;
-  const C = new Float64Array(n * p);
+  const C = allocateData(n * p);
   const m4 = m - (m % 4);
   for (let i = 0; i < n; i++) {
     const ci = i * p, ai = i * m;

@@ -1,19 +1,24 @@
 // nnlab generate: the student version of an assignment notebook.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { readNotebookFile, serializeNotebook, parseNotebook, Notebook, CodeCell } from "../lib/notebook";
 import { AssignmentError, cellRole, computeChecksum, generateStudentVersion, nbgraderMeta } from "../lib/assignment";
 import { defaultExercisePath, generate } from "../lib/cli/generate";
+import { main } from "../lib/cli";
 
 const ROOT = path.join(__dirname, "fixtures", "assignment");
 const SOLUTION = path.join(ROOT, "solutions", "squares.ipynb");
 const EXERCISE = path.join(ROOT, "exercises", "squares.ipynb");
 
+const made: string[] = [];
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-generate-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-generate-"));
+  made.push(dir);
+  return dir;
 }
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("generateStudentVersion", () => {
   const solution = readNotebookFile(SOLUTION);
@@ -77,6 +82,16 @@ describe("nnlab generate (files)", () => {
     expect(generate([SOLUTION], { check: true })).toEqual([{ from: SOLUTION, to: EXERCISE, state: "up to date" }]);
   });
 
+  // What CI checks for the course itself: every solutions/X.ipynb has an up-to-date exercises/X.ipynb.
+  const repo = path.join(__dirname, "..");
+  const course = fs.existsSync(path.join(repo, "solutions"))
+    ? fs.readdirSync(path.join(repo, "solutions")).filter((f) => f.endsWith(".ipynb")).sort()
+    : [];
+  it.each(course)("the course's exercises/%s is up to date (nnlab generate --check)", (name) => {
+    const [outcome] = generate([path.join(repo, "solutions", name)], { check: true });
+    expect(outcome.state, `run: node bin/nnlab.js generate solutions/${name}`).toBe("up to date");
+  });
+
   it("is idempotent: the second run writes nothing and the bytes are the same", () => {
     const dir = tmpdir();
     const out = path.join(dir, "ex.ipynb");
@@ -98,6 +113,17 @@ describe("nnlab generate (files)", () => {
     expect(generate([SOLUTION], { out, check: true })[0].state).toBe("up to date");
     fs.writeFileSync(out, fs.readFileSync(out, "utf8").replace("YOUR CODE HERE", "YOUR CODE"));
     expect(generate([SOLUTION], { out, check: true })[0].state).toBe("stale");
+  });
+
+  it("the CLI exits 1 on a stale student version and 0 once it is generated", async () => {
+    const dir = tmpdir();
+    const out = path.join(dir, "ex.ipynb");
+    expect(await main(["generate", SOLUTION, "--out", out, "--check"])).toBe(1);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(await main(["generate", SOLUTION, "--out", out])).toBe(0);
+    expect(await main(["generate", SOLUTION, "--out", out, "--check"])).toBe(0);
+    expect(await main(["generate", path.join(dir, "nope.ipynb"), "--out", out])).toBe(1);
+    expect(await main(["generate", SOLUTION])).toBe(0); // default mapping: the committed exercise, unchanged
   });
 
   it("writes into a folder given as --out", () => {

@@ -9,6 +9,7 @@ import { readNotebookFile, Notebook } from "../lib/notebook";
 import { gradeId } from "../lib/assignment";
 import { BatchSummary, CompilerPool, gradeBatch, mergeResults, restoreSubmission, SandboxRoot, studentIds, SubmissionResult } from "../lib/grader";
 import { hmacSha256Hex } from "../lib/grader/sandbox/hmac";
+import { createProgress } from "../lib/grader/progress";
 import { CORRECT, HIDDEN_MARKER, SOLUTION, allText, codeCell, insertAfter, submission, tmpdir, write } from "./helpers/assignment";
 
 const WRONG = {
@@ -98,12 +99,22 @@ beforeAll(async () => {
   deleted.cells = deleted.cells.filter((c) => !gradeId(c)?.startsWith("test_"));
   add("tamper-delete", deleted);
   for (const [name, code] of Object.entries(ATTACKS)) add(`attack-${name}`, insertAfter(submission(WRONG), "mean_squares", codeCell(code)));
+  // As if it had obtained the hidden tests somehow: it prints one of their lines.
+  add("prints-hidden", submission({ ...CORRECT, sum_squares: CORRECT.sum_squares.replace("let s = 0;", `console.log(${JSON.stringify(`check.equal(sumSquares([10, -10, 3]), 209, "${HIDDEN_MARKER} large values");`)}); let s = 0;`) }));
   add("console-but-correct", insertAfter(submission(CORRECT), "mean_squares", codeCell(ATTACKS["replaces-console"])));
   add(
     "leak",
     submission({
       sum_squares: [
+        "// Listen to the kernel's commands and wrap the function that runs every cell.",
+        "const seen: unknown[] = [];",
+        "process.on(\"message\", (m: unknown) => { seen.push(m); });",
+        "const vm = require(\"vm\") as any;",
+        "const spy = (code: string, ...rest: unknown[]) => { seen.push(code); return undefined; };",
+        "try { vm.runInThisContext = spy; } catch {}",
+        "const vmLocked = vm.runInThisContext !== spy;",
         "function sumSquares(xs: number[]): number {",
+        "  console.log(`SEEN: ${seen.length}, vm locked: ${vmLocked}`);",
         "  let found = \"none\";",
         "  try { const c = (sumSquares as any).caller; if (typeof c === \"function\") found = String(c); } catch {}",
         "  const prev = (Error as any).prepareStackTrace;",
@@ -211,9 +222,11 @@ describe("a submission cannot gain points it did not earn", () => {
     expect(result("console-but-correct").score).toBe(9);
   });
 
-  it("the answers cannot reach the test code that calls them (strict mode)", () => {
+  it("the answers cannot reach the test code that calls them (strict mode, closed channels)", () => {
     const out = result("leak").tests.find((t) => t.gradeId === "test_sum_squares")!.output;
     expect(out).toMatch(/LEAK: none/);
+    // Nor the test code on its way in: no kernel command reaches a cell's listener, vm cannot be wrapped.
+    expect(out).toMatch(/SEEN: 0, vm locked: true/);
     expect(result("leak").score).toBe(0);
   });
 
@@ -248,6 +261,13 @@ describe("outputs", () => {
     }
     expect(allText(out)).not.toContain(HIDDEN_MARKER);
     expect(allText(out)).not.toContain("sumSquares([10, -10, 3])");
+  });
+
+  it("even hidden-test text a submission prints itself is scrubbed", () => {
+    const r = result("prints-hidden");
+    expect(r.score).toBe(9);
+    expect(r.tests[0].output).toContain("[hidden]");
+    expect(r.tests[0].output).not.toContain(HIDDEN_MARKER);
   });
 
   it("leaves no temporary files behind", () => {
@@ -299,6 +319,27 @@ describe("pieces", () => {
     expect(studentIds(["sub/alice/ps1/sq.ipynb", "sub/bob/ps1/sq.ipynb"])).toEqual(["alice", "bob"]);
     expect(studentIds(["a/x y.ipynb", "b/x y.ipynb"])).toEqual(["a", "b"]);
     expect(studentIds(["s/a.ipynb", "s/a.ipynb"])).toEqual(["a", "a-2"]);
+  });
+
+  it("progress: one plain line per submission off a terminal, JSON lines with --json", () => {
+    const r: SubmissionResult = { ...result("bob"), executionTime: 1.5 };
+    const text: string[] = [];
+    const stream = { write: (s: string) => (text.push(s), true), isTTY: false } as unknown as NodeJS.WriteStream;
+    const lines = createProgress("lines", stream, stream);
+    lines.start(4, 1);
+    lines.result(r, 1, 4, true); // already graded: not printed again
+    lines.result(r, 2, 4, false);
+    expect(text[0]).toBe("grading 3 submission(s), 1 already graded (use --force to grade them again)\n");
+    expect(text[1]).toMatch(/^\[2\/4\] bob: 7\.67\/9 graded in 1\.5s, ETA \d+s\n$/);
+    expect(text).toHaveLength(2);
+    text.length = 0;
+    const json = createProgress("json", stream, stream);
+    json.start(4, 0);
+    json.result(r, 1, 4, false);
+    expect(text.map((l) => JSON.parse(l))).toEqual([
+      { event: "start", total: 4, skipped: 0 },
+      { event: "result", done: 1, total: 4, skipped: false, student: "bob", score: r.score, max_score: 9, status: "graded", reason: "", seconds: 1.5 },
+    ]);
   });
 
   it("the sandbox's HMAC-SHA256 matches node:crypto", () => {

@@ -5,6 +5,7 @@ import {
   Rng,
   ShapeError,
   activeBackend,
+  backendFallbackReasons,
   backendMessage,
   checkAgainstTfjs,
   compareGradients,
@@ -31,7 +32,10 @@ describe("loadBackend", () => {
     expect(tfjs().getBackend()).toBe(backend);
     expect(backendMessage()).toMatch(new RegExp(`^nnlab: TensorFlow.js backend = ${backend}`));
     // tfjs-node cannot be installed in this environment: the message must say why it was skipped.
-    if (backend !== "tensorflow") expect(backendMessage()).toMatch(/tfjs-node/);
+    if (backend !== "tensorflow") {
+      expect(backendMessage()).toMatch(/\(tfjs-node unavailable\)$/);
+      expect(backendFallbackReasons()[0]).toMatch(/tfjs-node/);
+    }
     expect(await loadBackend(undefined, { quiet: true })).toBe(backend);
   });
 

@@ -63,11 +63,33 @@ function makeSubmissions(dir: string, n: number): string[] {
   return files;
 }
 
-function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<{ seconds: number; code: number | null }> {
+interface Timing {
+  seconds: number;
+  /** CPU seconds (user + system) of the command and every process it started. */
+  cpu: number;
+  code: number | null;
+}
+
+/**
+ * Wall time and CPU time of a command. It runs under bash, whose `times`
+ * builtin reports the CPU of all finished child processes (kernels and
+ * compilers included): on a shared machine CPU time is the fairer measure.
+ */
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean, cpuFile: string): Promise<Timing> {
   const started = process.hrtime.bigint();
+  const script = `"$@"; code=$?; times > ${JSON.stringify(cpuFile)}; exit $code`;
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"] });
-    child.on("exit", (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code }));
+    const child = spawn("bash", ["-c", script, "bash", cmd, ...args], { env, stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"] });
+    child.on("exit", (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // `times` prints two lines: the shell's own user/system time, then its children's ("1m2.500s 0m0.300s").
+      const lines = fs.existsSync(cpuFile) ? fs.readFileSync(cpuFile, "utf8").trim().split("\n") : [];
+      const cpu = (lines[1] ?? "").split(/\s+/).reduce((sum, t) => {
+        const m = /^(\d+)m([\d.]+)s$/.exec(t);
+        return m ? sum + Number(m[1]) * 60 + Number(m[2]) : sum;
+      }, 0);
+      resolve({ seconds, cpu, code });
+    });
   });
 }
 
@@ -96,22 +118,22 @@ async function main(): Promise<void> {
   const out = path.join(work, "graded");
   const gradeArgs = [path.join(ROOT, "bin", "nnlab.js"), "grade", "--assignment", SOLUTION, subs, "--out", out, "--quiet", "--cell-timeout", String(cellTimeout)];
   if (opts.jobs) gradeArgs.push("--jobs", opts.jobs);
-  const ours = await timeCommand(process.execPath, gradeArgs, process.env, false);
+  const ours = await timeCommand(process.execPath, gradeArgs, process.env, false, path.join(work, "cpu-nnlab.txt"));
   const rows = fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n").slice(1);
   const scores = new Map(rows.map((r) => [r.split(",")[0], Number(r.split(",")[1])]));
   const correctFull = files.filter((_f, i) => kindOf(i) === "correct").every((f) => scores.get(path.basename(f, ".ipynb")) === 9);
-  console.log(`nnlab grade:  ${ours.seconds.toFixed(1)} s, ${(n / ours.seconds).toFixed(2)} submissions/s (exit ${ours.code}; every correct submission 9/9: ${correctFull ? "yes" : "NO"})`);
+  console.log(`nnlab grade:  ${ours.seconds.toFixed(1)} s, ${(n / ours.seconds).toFixed(2)} submissions/s, ${ours.cpu.toFixed(1)} CPU s (exit ${ours.code}; every correct submission 9/9: ${correctFull ? "yes" : "NO"})`);
 
-  let theirs: { seconds: number; code: number | null } | undefined;
+  let theirs: Timing | undefined;
   if (!opts.skipNbclient) {
     // B. nbclient through the real tslab kernel, one notebook after another.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ensurePythonEnv } = require(path.join(ROOT, "scripts", "python-env.js")) as { ensurePythonEnv(): Promise<{ python: string; env: NodeJS.ProcessEnv }> };
     const { python, env } = await ensurePythonEnv();
     const report = path.join(work, "nbclient.json");
-    theirs = await timeCommand(python, [path.join(ROOT, "bench", "grade", "nbclient_batch.py"), "--timeout", String(cellTimeout), "--report", report, ...files], env, true);
-    console.log(`nbclient:     ${theirs.seconds.toFixed(1)} s, ${(n / theirs.seconds).toFixed(2)} submissions/s (exit ${theirs.code})`);
-    console.log(`ratio:        ${(theirs.seconds / ours.seconds).toFixed(1)}× (target ≥ 10)`);
+    theirs = await timeCommand(python, [path.join(ROOT, "bench", "grade", "nbclient_batch.py"), "--timeout", String(cellTimeout), "--report", report, ...files], env, true, path.join(work, "cpu-nbclient.txt"));
+    console.log(`nbclient:     ${theirs.seconds.toFixed(1)} s, ${(n / theirs.seconds).toFixed(2)} submissions/s, ${theirs.cpu.toFixed(1)} CPU s (exit ${theirs.code})`);
+    console.log(`ratio:        ${(theirs.seconds / ours.seconds).toFixed(1)}× in submissions/s (target ≥ 10); ${(theirs.cpu / Math.max(ours.cpu, 1e-9)).toFixed(1)}× in CPU per submission`);
   }
 
   if (opts.json) {
@@ -123,8 +145,8 @@ async function main(): Promise<void> {
       submissions: n,
       mix,
       cell_timeout_s: cellTimeout,
-      nnlab_grade: { seconds: ours.seconds, per_second: n / ours.seconds },
-      nbclient: theirs && { seconds: theirs.seconds, per_second: n / theirs.seconds },
+      nnlab_grade: { seconds: ours.seconds, cpu_seconds: ours.cpu, per_second: n / ours.seconds },
+      nbclient: theirs && { seconds: theirs.seconds, cpu_seconds: theirs.cpu, per_second: n / theirs.seconds },
       ratio: theirs && theirs.seconds / ours.seconds,
     };
     fs.writeFileSync(path.join(ROOT, "bench", "grade", "results.json"), JSON.stringify(result, null, 2) + "\n");

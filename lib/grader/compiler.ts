@@ -78,8 +78,12 @@ class Worker {
     });
   }
 
-  kill(): void {
+  /** Stops the process and waits until it is gone (so its CPU time is accounted to us). */
+  kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     this.child.kill("SIGKILL");
+    return gone;
   }
 }
 
@@ -147,7 +151,7 @@ export class CompilerPool {
   }
 
   async close(): Promise<void> {
-    for (const w of this.workers) w.kill();
+    await Promise.all(this.workers.map((w) => w.kill()));
   }
 }
 
@@ -172,6 +176,11 @@ export function builtScript(relative: string): string {
   const here = path.join(__dirname, relative);
   if (here.endsWith(".js") && fs.existsSync(here) && __filename.endsWith(".js")) return here;
   const built = path.resolve(__dirname, "..", "..", "dist", "grader", relative);
-  if (fs.existsSync(built)) return built;
-  throw new Error(`cannot find ${built}; run \`npm run build\` first`);
+  if (!fs.existsSync(built)) throw new Error(`cannot find ${built}; run \`npm run build\` first`);
+  // Running from lib/*.ts (tests): a script compiled from older sources would test the wrong code.
+  const source = path.join(__dirname, relative.replace(/\.js$/, ".ts"));
+  if (fs.existsSync(source) && fs.statSync(source).mtimeMs > fs.statSync(built).mtimeMs) {
+    throw new Error(`${built} is older than ${source}; run \`npm run build\``);
+  }
+  return built;
 }

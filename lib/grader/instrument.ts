@@ -39,10 +39,17 @@ export function withoutCheckImport(code: string): string {
   });
 }
 
-/** The wrapped source of one test run (line numbers stay those of the test code). */
-export function instrumentRun(code: string, run: number): string {
+/**
+ * The wrapped source of one test run (line numbers stay those of the test code).
+ * `keepNnlabTypes`: when the notebook imports nnlab, a type-only import keeps
+ * nnlab's type declarations in the compiler's program after `check` is
+ * shadowed; otherwise they would drop out and come back with every cell,
+ * which makes each conversion several times slower (nothing changes at run time).
+ */
+export function instrumentRun(code: string, run: number, keepNnlabTypes = false): string {
   const g = AGENT_GLOBAL;
-  const prefix = `"use strict"; declare const ${g}: any; const check = ${g}.check; ${g}.begin(${run}, "${NONCE_PLACEHOLDER}"); `;
+  const types = keepNnlabTypes ? 'import type * as nnlabTypes from "nnlab"; ' : "";
+  const prefix = `"use strict"; ${types}declare const ${g}: any; const check = ${g}.check; ${g}.begin(${run}, "${NONCE_PLACEHOLDER}"); `;
   return prefix + withoutCheckImport(code) + `\n;${g}.end(${run}, "${NONCE_PLACEHOLDER}");`;
 }
 
@@ -50,6 +57,7 @@ export function instrumentRun(code: string, run: number): string {
 export function planSteps(nb: Notebook): Step[] {
   const steps: Step[] = [];
   let run = 0;
+  const usesNnlab = nb.cells.some((c) => c.cell_type === "code" && /from\s*["']nnlab["']/.test(c.source));
   nb.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code" || cell.source.trim() === "") return;
     if (cellRole(cell) !== "test") {
@@ -60,7 +68,7 @@ export function planSteps(nb: Notebook): Step[] {
     const runs = testRuns(cell.source, `cell ${index + 1}`);
     if (runs.length === 0) runs.push({ hidden: false, code: "" });
     for (const r of runs) {
-      steps.push({ cell: index, source: instrumentRun(r.code, run), test: { gradeId: id, run, hidden: r.hidden, points: cellPoints(cell) } });
+      steps.push({ cell: index, source: instrumentRun(r.code, run, usesNnlab), test: { gradeId: id, run, hidden: r.hidden, points: cellPoints(cell) } });
       run++;
     }
   });

@@ -31,7 +31,7 @@ interface Attempt {
   failure?: string;
 }
 
-let active: { name: BackendName; note: string } | null = null;
+let active: { name: BackendName; note: string; reasons: string[] } | null = null;
 let pending: Promise<BackendName> | null = null;
 let wasmPathsSet = false;
 
@@ -40,7 +40,12 @@ export function activeBackend(): BackendName | null {
   return active?.name ?? null;
 }
 
-/** The one-line message loadBackend logged, e.g. "nnlab: TensorFlow.js backend = wasm (tfjs-node not installed)". */
+/** Why each backend tried before the active one could not be used (e.g. "tfjs-node not installed"). */
+export function backendFallbackReasons(): string[] {
+  return active ? [...active.reasons] : [];
+}
+
+/** The one-line message loadBackend logged, e.g. "nnlab: TensorFlow.js backend = wasm (tfjs-node unavailable)". */
 export function backendMessage(): string | null {
   return active ? `nnlab: TensorFlow.js backend = ${active.name}${active.note ? ` (${active.note})` : ""}` : null;
 }
@@ -121,8 +126,11 @@ export async function loadBackend(preferred?: BackendName, opts: { quiet?: boole
       const failure = await trySetBackend(name);
       attempts.push({ name, failure });
       if (failure === undefined) {
-        const skipped = attempts.filter((a) => a.failure).map((a) => a.failure);
-        active = { name, note: skipped.join("; ") };
+        const failed = attempts.filter((a) => a.failure);
+        // The logged line names what was skipped, not why: the why differs from one
+        // install to the next, and notebooks are committed with this line in them.
+        const note = failed.length ? `${failed.map((a) => (a.name === "tensorflow" ? "tfjs-node" : a.name)).join(", ")} unavailable` : "";
+        active = { name, note, reasons: failed.map((a) => a.failure as string) };
         if (!opts.quiet) console.log(backendMessage());
         return name;
       }

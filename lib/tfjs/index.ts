@@ -1,6 +1,6 @@
 // TensorFlow.js side of nnlab: backend choice, Matrix ↔ tensor, the tfjs twin
 // of an MLP and gradient comparisons against it.
-export { tfjs, loadBackend, activeBackend, backendMessage, withBackend, isMissingKernelError } from "./backend";
+export { tfjs, loadBackend, activeBackend, backendMessage, backendFallbackReasons, withBackend, isMissingKernelError } from "./backend";
 export type { Tf, BackendName } from "./backend";
 export { toTensor, fromTensor } from "./convert";
 export type { TensorDtype } from "./convert";
