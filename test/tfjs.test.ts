@@ -37,6 +37,10 @@ describe("loadBackend", () => {
       expect(backendFallbackReasons()[0]).toMatch(/tfjs-node/);
     }
     expect(await loadBackend(undefined, { quiet: true })).toBe(backend);
+    // A later call re-selects the chosen backend if tfjs was switched behind its back.
+    await tfjs().setBackend("cpu");
+    expect(await loadBackend(undefined, { quiet: true })).toBe(backend);
+    expect(tfjs().getBackend()).toBe(backend);
   });
 
   it("falls back past a backend that is not available and restores the active one", async () => {

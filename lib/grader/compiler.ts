@@ -167,7 +167,6 @@ function spawnWorker(cwd: string): Worker {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     serialization: "advanced",
   });
-  child.unref();
   return new Worker(child);
 }
 

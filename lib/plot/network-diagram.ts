@@ -10,6 +10,8 @@ export interface NetworkDiagramOptions extends FigureOptions {
   layerNames?: string[];
 }
 
+const unitCount = (u: number) => (u === 1 ? "1 unit" : `${u} units`);
+
 export function networkDiagram(unitsPerLayer: readonly number[], opts: NetworkDiagramOptions = {}): Figure {
   if (unitsPerLayer.length < 2) throw new RangeError(`networkDiagram: need at least an input and an output layer, got [${unitsPerLayer}]`);
   unitsPerLayer.forEach((u, l) => {
@@ -39,14 +41,14 @@ export function networkDiagram(unitsPerLayer: readonly number[], opts: NetworkDi
     data.push({
       type: "scatter", mode: "markers", name: names[l], x: shown.map(() => l), y: shown,
       marker: { size: 18, color: colorFor(l === 0 ? 0 : l === last ? 1 : 2), line: { color: "black", width: 1 } },
-      hovertext: shown.map(() => `${names[l]}: ${unitsPerLayer[l]} units`), hoverinfo: "text", showlegend: false,
+      hovertext: shown.map(() => `${names[l]}: ${unitCount(unitsPerLayer[l])}`), hoverinfo: "text", showlegend: false,
     });
   });
   const annotations: Record<string, unknown>[] = [];
   columns.forEach((ys, l) => {
     const gap = ys.indexOf(null);
     if (gap >= 0) annotations.push({ x: l, y: (ys[gap - 1]! + ys[gap + 1]!) / 2, text: "⋮", showarrow: false, font: { size: 22 } });
-    annotations.push({ x: l, y: -0.5 - Math.min(maxUnits, unitsPerLayer[l]) / 2, text: `${names[l]}<br>${unitsPerLayer[l]} units`, showarrow: false, yanchor: "top" });
+    annotations.push({ x: l, y: -0.5 - Math.min(maxUnits, unitsPerLayer[l]) / 2, text: `${names[l]}<br>${unitCount(unitsPerLayer[l])}`, showarrow: false, yanchor: "top" });
   });
   const layout = baseLayout(opts, { title: `Network ${unitsPerLayer.join("→")}`, width: 140 * unitsPerLayer.length + 160, height: 460 });
   layout.xaxis = { visible: false, range: [-0.5, last + 0.5] };
