@@ -119,7 +119,7 @@ export async function gradeSubmission(ctx: GradeContext, job: Job): Promise<Subm
   }
 
   // -- score (here, in the parent)
-  const tests = score(ctx, restored.notebook, outcomes);
+  const tests = score(ctx, outcomes);
   const total = round(tests.reduce((s, t) => s + t.score, 0), 4);
   const result: SubmissionResult = {
     ...base,
@@ -229,7 +229,7 @@ function findAttestation(key: string, exec: CellExecution, step: Step): Attestat
   return undefined;
 }
 
-function score(ctx: GradeContext, nb: Notebook, outcomes: StepOutcome[]): TestResult[] {
+function score(ctx: GradeContext, outcomes: StepOutcome[]): TestResult[] {
   const results: TestResult[] = [];
   for (const t of testCells(ctx.assignment)) {
     const runs = outcomes.filter((o) => o.step.test?.gradeId === t.gradeId);
@@ -249,7 +249,6 @@ function score(ctx: GradeContext, nb: Notebook, outcomes: StepOutcome[]): TestRe
       hidden: runs.some((o) => o.step.test?.hidden),
     });
   }
-  void nb;
   return results;
 }
 
