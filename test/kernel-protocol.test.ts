@@ -2,9 +2,9 @@
 // way JupyterLab executes it — the real tslab kernel over the Jupyter
 // protocol, driven by nbclient — must finish without a failed cell, and each
 // cell's outputs must match nnlab's headless runner (lib/engine): the same
-// stream names and text, the same MIME types of rich outputs. (Lecture
-// notebooks committed executed are compared with their committed outputs,
-// which that runner wrote; see isCommittedExecuted.)
+// stream names and text, the same MIME types of rich outputs. Lecture
+// notebooks are committed executed: their committed outputs must also equal
+// what the headless runner makes now (see isCommittedExecuted).
 //
 // The real tslab kernel reports a failing cell as stderr text plus an
 // execute_reply with status "error" (it sends no "error" output), so "no
@@ -47,9 +47,7 @@ type NotebookCells = Array<{ cell_type: string; source: string | string[]; outpu
 /**
  * Lecture notebooks are committed executed by the headless runner
  * (`nnlab run --inplace`): when every code cell carries an execution count,
- * those committed outputs are the headless runner's and are compared as they
- * are, which halves this test's cost. Anything else (solutions are committed
- * clean, the fixture too) is executed headless here.
+ * the committed outputs must equal what the headless runner makes now.
  */
 function isCommittedExecuted(cells: NotebookCells): boolean {
   const code = cells.filter((c) => c.cell_type === "code" && (Array.isArray(c.source) ? c.source.join("") : c.source).trim() !== "");
@@ -86,13 +84,23 @@ describe("kernel protocol: real tslab kernel via nbclient vs the headless runner
         const content = fs.readFileSync(file, "utf8");
         const nb = parseNotebook(content, file);
         const committed = isCommittedExecuted(nb.cells as unknown as NotebookCells);
+        // Every notebook also runs headless here (the course's "npm test runs them all").
         const [real, headlessCells] = await Promise.all([
           runWithNbclient(file, { timeoutS: 180, allowErrors: true, content }),
-          committed ? Promise.resolve(nb.cells as unknown as NotebookCells) : runHeadless(),
+          runHeadless(),
         ]);
-        const source = committed
-          ? `the committed outputs (from nnlab run; re-run \`node bin/nnlab.js run ${name} --inplace\` if stale)`
-          : "the headless runner's outputs";
+        const source = "the headless runner's outputs";
+        if (committed) {
+          // Lecture notebooks are committed executed: their outputs must be what the runner makes now.
+          const committedCells = nb.cells as unknown as NotebookCells;
+          committedCells.forEach((c, i) => {
+            if (c.cell_type !== "code") return;
+            expect(
+              comparable((headlessCells[i].outputs ?? []) as AnyOutput[]),
+              `${name}, cell ${i}: committed outputs are stale; re-run \`node bin/nnlab.js run ${name} --inplace\``,
+            ).toEqual(comparable((c.outputs ?? []) as AnyOutput[]));
+          });
+        }
 
         async function runHeadless(): Promise<NotebookCells> {
           const headless = await runNotebook(nb, { cwd: path.dirname(file), cellTimeoutMs: 180_000, allowErrors: true });

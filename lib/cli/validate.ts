@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { validateAssignment } from "../grader/validate";
+import { CompilerPool } from "../grader/compiler";
+import { SandboxRoot } from "../grader/sandbox";
 import { CliError } from "./errors";
 
 export function register(program: Command): void {
@@ -21,17 +23,25 @@ export function register(program: Command): void {
       const cellTimeoutMs = Number(opts.cellTimeout) * 1000;
       if (!(cellTimeoutMs > 0)) throw new CliError(`validate: --cell-timeout must be a positive number of seconds, got "${opts.cellTimeout}"`);
       const reports = [];
-      for (const file of inputs) {
-        const report = await validateAssignment(file, { limits: { cellTimeoutMs } });
-        reports.push(report);
-        if (opts.json) continue;
-        if (report.ok) {
-          const s = report.solution!;
-          console.log(`ok: ${file} (solution ${s.score}/${s.maxScore}, student version ${report.student!.score}/${s.maxScore})`);
-        } else {
-          console.log(`FAILED: ${file}`);
-          for (const p of report.problems) console.log(`  - ${p}`);
+      // One warm converter for all the notebooks (starting one takes seconds).
+      const sandbox = SandboxRoot.create();
+      const compiler = await CompilerPool.start({ cwd: sandbox.compileDir });
+      try {
+        for (const file of inputs) {
+          const report = await validateAssignment(file, { limits: { cellTimeoutMs }, compiler });
+          reports.push(report);
+          if (opts.json) continue;
+          if (report.ok) {
+            const s = report.solution!;
+            console.log(`ok: ${file} (solution ${s.score}/${s.maxScore}, student version ${report.student!.score}/${s.maxScore})`);
+          } else {
+            console.log(`FAILED: ${file}`);
+            for (const p of report.problems) console.log(`  - ${p}`);
+          }
         }
+      } finally {
+        await compiler.close();
+        sandbox.dispose();
       }
       if (opts.json) {
         const plain = reports.map((r) => ({ file: r.file, ok: r.ok, problems: r.problems, solution_score: r.solution?.score, student_score: r.student?.score, max_score: r.solution?.maxScore }));
