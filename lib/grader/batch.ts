@@ -10,7 +10,7 @@ import { checkAssignment } from "../assignment/generate";
 import { maxScore, testCells } from "../assignment/metadata";
 import { CompilerPool } from "./compiler";
 import { studentIds } from "./ids";
-import { gradeSubmission, GradeContext, Job } from "./pipeline";
+import { gradeSubmission, GradeContext, Job, unscoredResult } from "./pipeline";
 import { gradesCsv, readResults, RESULTS_FILE, writeSubmissionFiles } from "./report";
 import { DEFAULT_LIMITS, Limits, SandboxRoot } from "./sandbox";
 import { Scrubber } from "./scrub";
@@ -171,23 +171,7 @@ function isCurrent(r: SubmissionResult, file: string, assignmentSha256: string):
 }
 
 function internalFailure(ctx: GradeContext, job: Job, e: unknown): SubmissionResult {
-  const message = `grader error: ${(e as Error)?.message ?? String(e)}`;
-  return {
-    student: job.student,
-    submission: job.path,
-    submissionSha256: null,
-    assignmentSha256: ctx.assignmentSha256,
-    status: "failed",
-    score: 0,
-    maxScore: ctx.maxScore,
-    reason: message,
-    tests: testCells(ctx.assignment).map((t) => ({ gradeId: t.gradeId, maxScore: t.points, score: 0, status: "failed", output: "not run", hidden: false })),
-    tampering: [],
-    notes: [],
-    problems: [message],
-    executionTime: 0,
-    gradedAt: new Date().toISOString(),
-  };
+  return unscoredResult(ctx, job, `grader error: ${(e as Error)?.message ?? String(e)}`);
 }
 
 /** Paths relative to the current folder read better in grades.csv. */

@@ -51,9 +51,9 @@ interface StepOutcome {
   skipped?: string;
 }
 
-export async function gradeSubmission(ctx: GradeContext, job: Job): Promise<SubmissionResult> {
-  const started = Date.now();
-  const base: SubmissionResult = {
+/** A result with every test "not run" and 0 points: the start of every grading, and what a failure leaves. */
+export function unscoredResult(ctx: GradeContext, job: Job, reason = ""): SubmissionResult {
+  return {
     student: job.student,
     submission: job.path,
     submissionSha256: null,
@@ -61,14 +61,19 @@ export async function gradeSubmission(ctx: GradeContext, job: Job): Promise<Subm
     status: "failed",
     score: 0,
     maxScore: ctx.maxScore,
-    reason: "",
+    reason,
     tests: testCells(ctx.assignment).map((t) => ({ gradeId: t.gradeId, maxScore: t.points, score: 0, status: "failed", output: "not run", hidden: false })),
     tampering: [],
     notes: [],
-    problems: [],
+    problems: reason ? [reason] : [],
     executionTime: 0,
     gradedAt: new Date().toISOString(),
   };
+}
+
+export async function gradeSubmission(ctx: GradeContext, job: Job): Promise<SubmissionResult> {
+  const started = Date.now();
+  const base = unscoredResult(ctx, job);
   const done = (r: SubmissionResult) => ({ ...r, executionTime: round((Date.now() - started) / 1000, 3) });
   const fail = (reason: string) => done({ ...base, reason: ctx.scrub.text(reason), tests: base.tests.map((t) => ({ ...t, output: `not run: ${reason}` })) });
 
