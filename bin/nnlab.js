@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `nnlab` command: a thin launcher for the compiled CLI in dist/.
-require("../dist/cli/index.js").main(process.argv.slice(2));
+require("../dist/tools/cli/index.js").main(process.argv.slice(2));

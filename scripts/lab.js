@@ -25,7 +25,7 @@ function runNode(args) {
 
 /** Build dist/ with the project's own build script when it is missing. */
 async function ensureBuilt() {
-  if (!fs.existsSync(path.join(ROOT, "dist", "index.js"))) {
+  if (!fs.existsSync(path.join(ROOT, "dist", "lib", "index.js"))) {
     console.error("[lab] dist/ is missing: building the library (npm run build)");
     const npmCli = process.env.npm_execpath;
     if (npmCli && /\.c?js$/.test(npmCli)) await runNode([npmCli, "run", "build"]);

@@ -15,5 +15,5 @@ fs.writeFileSync(
   path.join(shim, "package.json"),
   JSON.stringify({ name: "nnlab", private: true, main: "index.js", types: "index.d.ts" }, null, 2) + "\n",
 );
-fs.writeFileSync(path.join(shim, "index.js"), 'module.exports = require("../../dist/index.js");\n');
-fs.writeFileSync(path.join(shim, "index.d.ts"), 'export * from "../../dist/index";\n');
+fs.writeFileSync(path.join(shim, "index.js"), 'module.exports = require("../../dist/lib/index.js");\n');
+fs.writeFileSync(path.join(shim, "index.d.ts"), 'export * from "../../dist/lib/index";\n');

@@ -17,7 +17,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { assignment, notebook } from "nnlab";
+import * as assignment from "../../tools/assignment";
+import * as notebook from "../../tools/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const SOLUTION = path.join(ROOT, "test", "fixtures", "assignment", "solutions", "squares.ipynb");

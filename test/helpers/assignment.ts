@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Cell, CodeCell, Notebook, readNotebookFile, serializeNotebook } from "../../lib/notebook";
-import { generateStudentVersion, gradeId } from "../../lib/assignment";
+import { Cell, CodeCell, Notebook, readNotebookFile, serializeNotebook } from "../../tools/notebook";
+import { generateStudentVersion, gradeId } from "../../tools/assignment";
 
 export const FIXTURE_DIR = path.join(__dirname, "..", "fixtures", "assignment");
 export const SOLUTION = path.join(FIXTURE_DIR, "solutions", "squares.ipynb");

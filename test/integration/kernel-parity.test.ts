@@ -9,11 +9,11 @@
 // error output carries the kernel's message and the same user-code frames.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runNotebook } from "../lib/engine";
-import { readNotebookFile } from "../lib/notebook";
-import { runWithNbclient } from "./helpers/jupyter";
+import { runNotebook } from "../../tools/engine";
+import { readNotebookFile } from "../../tools/notebook";
+import { runWithNbclient } from "../helpers/jupyter";
 
-const FIXTURES = path.join(__dirname, "fixtures", "notebooks");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "notebooks");
 
 type Out = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; metadata?: unknown; ename?: string; evalue?: string; traceback?: string[] };
 type Cell = { cell_type: string; execution_count?: number | null; outputs?: Out[] };

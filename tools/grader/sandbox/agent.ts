@@ -1,6 +1,6 @@
 // The grader's agent inside the sandboxed kernel process.
 //
-// The kernel child (lib/engine/child.ts) requires this module before any
+// The kernel child (tools/engine/child.ts) requires this module before any
 // notebook code runs. It
 //   1. takes the per-submission secret from the environment (and removes it),
 //   2. cuts the network off (Node 20's permission model has no network switch),
@@ -15,7 +15,7 @@
 // runs in the same process, so everything here captures the built-ins it
 // uses at load time, and the secret never leaves this module's closure.
 import type { KernelChildApi } from "../../engine/protocol";
-import { createCheck, PartialResult } from "../../assignment/check";
+import { createCheck, PartialResult } from "../../../lib/check";
 import { hmacSha256Hex } from "./hmac";
 
 export const AGENT_GLOBAL = "nnlabGrader";

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { main } from "../lib/cli";
-import { readNotebookFile, writeNotebookFile, CodeCell } from "../lib/notebook";
-import { gradeId } from "../lib/assignment";
-import { CompilerPool, SandboxRoot, validateAssignment, ValidationReport } from "../lib/grader";
-import { SOLUTION, tmpdir } from "./helpers/assignment";
+import { main } from "../../tools/cli";
+import { readNotebookFile, writeNotebookFile, CodeCell } from "../../tools/notebook";
+import { gradeId } from "../../tools/assignment";
+import { CompilerPool, SandboxRoot, validateAssignment, ValidationReport } from "../../tools/grader";
+import { SOLUTION, tmpdir } from "../helpers/assignment";
 
 let dir: string;
 let sandbox: SandboxRoot;

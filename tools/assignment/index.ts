@@ -5,5 +5,5 @@ export { computeChecksum } from "./checksum";
 export * from "./regions";
 export { AssignmentError, checkAssignment, studentCell, generateStudentVersion } from "./generate";
 export { declaredNames, mentionedNames, testDependencies } from "./dependencies";
-export { check, createCheck, CheckError, describe } from "./check";
-export type { Check, CheckOptions, PartialResult } from "./check";
+export { check, createCheck, CheckError, describe } from "../../lib/check";
+export type { Check, CheckOptions, PartialResult } from "../../lib/check";

@@ -1,7 +1,7 @@
 // Every lecture notebook and every solution (plus our fixture), executed the
 // way JupyterLab executes it — the real tslab kernel over the Jupyter
 // protocol, driven by nbclient — must finish without a failed cell, and each
-// cell's outputs must match nnlab's headless runner (lib/engine): the same
+// cell's outputs must match nnlab's headless runner (tools/engine): the same
 // stream names and text, the same MIME types of rich outputs. Lecture
 // notebooks are committed executed: their committed outputs must also equal
 // what the headless runner makes now (see isCommittedExecuted).
@@ -12,9 +12,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runNotebook } from "../lib/engine";
-import { parseNotebook } from "../lib/notebook";
-import { FIXTURES, courseNotebooks, rel, runWithNbclient } from "./helpers/jupyter";
+import { runNotebook } from "../../tools/engine";
+import { parseNotebook } from "../../tools/notebook";
+import { FIXTURES, courseNotebooks, rel, runWithNbclient } from "../helpers/jupyter";
 
 type AnyOutput = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> };
 

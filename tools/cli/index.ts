@@ -1,6 +1,6 @@
 // The `nnlab` command line (bin/nnlab.js calls main()).
 //
-// ADDING A COMMAND: write lib/cli/<name>.ts exporting
+// ADDING A COMMAND: write tools/cli/<name>.ts exporting
 //     export function register(program: Command): void   // program.command("<name>")...action(...)
 // then add its import next to `import * as run` below and its name to COMMANDS.
 // In an action: throw new CliError("message") for bad input (printed as "nnlab: message",

@@ -6,12 +6,12 @@ import { spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { readNotebookFile, Notebook } from "../lib/notebook";
-import { gradeId } from "../lib/assignment";
-import { BatchSummary, CompilerPool, gradeBatch, mergeResults, restoreSubmission, SandboxRoot, studentIds, SubmissionResult } from "../lib/grader";
-import { hmacSha256Hex } from "../lib/grader/sandbox/hmac";
-import { createProgress } from "../lib/grader/progress";
-import { CORRECT, HIDDEN_MARKER, SOLUTION, allText, codeCell, insertAfter, submission, tmpdir, write } from "./helpers/assignment";
+import { readNotebookFile, Notebook } from "../../tools/notebook";
+import { gradeId } from "../../tools/assignment";
+import { BatchSummary, CompilerPool, gradeBatch, mergeResults, restoreSubmission, SandboxRoot, studentIds, SubmissionResult } from "../../tools/grader";
+import { hmacSha256Hex } from "../../tools/grader/sandbox/hmac";
+import { createProgress } from "../../tools/grader/progress";
+import { CORRECT, HIDDEN_MARKER, SOLUTION, allText, codeCell, insertAfter, submission, tmpdir, write } from "../helpers/assignment";
 
 const WRONG = {
   sum_squares: "function sumSquares(xs: number[]): number {\n  return 0;\n}",
@@ -317,7 +317,7 @@ describe("resuming, shards and merge", () => {
 describe("the nnlab command", () => {
   it("grades from the command line: one line per submission and a summary on stderr, exit 0", () => {
     const target = path.join(dir, "cli-out");
-    const bin = path.join(__dirname, "..", "bin", "nnlab.js");
+    const bin = path.join(__dirname, "..", "..", "bin", "nnlab.js");
     const run = spawnSync(process.execPath, [bin, "grade", "--assignment", SOLUTION, files.alice, files.bob, "--out", target, "--jobs", "1"], { encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/^grading 2 submission\(s\)\n\[1\/2\] alice: 9\/9 graded in [\d.]+s, ETA \d+s\n\[2\/2\] bob: 7\.67\/9 graded in [\d.]+s, ETA 0s\ngraded 2 submission\(s\) in \d+s \([\d.]+\/s\); .*grades\.csv\n$/);

@@ -170,13 +170,13 @@ function spawnWorker(cwd: string): Worker {
   return new Worker(child);
 }
 
-/** A compiled module of the grader (dist/grader/...), also when running from the lib/ sources in tests. */
+/** A compiled module of the grader (dist/tools/grader/...), also when running from the tools/ sources in tests. */
 export function builtScript(relative: string): string {
   const here = path.join(__dirname, relative);
   if (here.endsWith(".js") && fs.existsSync(here) && __filename.endsWith(".js")) return here;
-  const built = path.resolve(__dirname, "..", "..", "dist", "grader", relative);
+  const built = path.resolve(__dirname, "..", "..", "dist", "tools", "grader", relative);
   if (!fs.existsSync(built)) throw new Error(`cannot find ${built}; run \`npm run build\` first`);
-  // Running from lib/*.ts (tests): a script compiled from older sources would test the wrong code.
+  // Running from tools/*.ts (tests): a script compiled from older sources would test the wrong code.
   const source = path.join(__dirname, relative.replace(/\.js$/, ".ts"));
   if (fs.existsSync(source) && fs.statSync(source).mtimeMs > fs.statSync(built).mtimeMs) {
     throw new Error(`${built} is older than ${source}; run \`npm run build\``);

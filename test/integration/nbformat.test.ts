@@ -1,4 +1,4 @@
-// Notebook files (lib/notebook): reading with clear errors, cell ids, and
+// Notebook files (tools/notebook): reading with clear errors, cell ids, and
 // writing byte-for-byte what Python's nbformat (i.e. Jupyter) writes.
 import fs from "node:fs";
 import os from "node:os";
@@ -16,10 +16,10 @@ import {
   serializeNotebook,
   stringifyPyJson,
   validateNotebook,
-} from "../lib/notebook";
-import { runPython } from "./helpers/jupyter";
+} from "../../tools/notebook";
+import { runPython } from "../helpers/jupyter";
 
-const FIXTURES = path.join(__dirname, "fixtures", "notebooks");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "notebooks");
 
 function minimal(cells: unknown[], minor = 5, metadata: Record<string, unknown> = {}): string {
   return JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: minor });

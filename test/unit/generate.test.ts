@@ -3,12 +3,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readNotebookFile, serializeNotebook, parseNotebook, Notebook, CodeCell } from "../lib/notebook";
-import { AssignmentError, cellRole, computeChecksum, generateStudentVersion, nbgraderMeta } from "../lib/assignment";
-import { defaultExercisePath, generate } from "../lib/cli/generate";
-import { main } from "../lib/cli";
+import { readNotebookFile, serializeNotebook, parseNotebook, Notebook, CodeCell } from "../../tools/notebook";
+import { AssignmentError, cellRole, computeChecksum, generateStudentVersion, nbgraderMeta } from "../../tools/assignment";
+import { defaultExercisePath, generate } from "../../tools/cli/generate";
+import { main } from "../../tools/cli";
 
-const ROOT = path.join(__dirname, "fixtures", "assignment");
+const ROOT = path.join(__dirname, "..", "fixtures", "assignment");
 const SOLUTION = path.join(ROOT, "solutions", "squares.ipynb");
 const EXERCISE = path.join(ROOT, "exercises", "squares.ipynb");
 
@@ -83,7 +83,7 @@ describe("nnlab generate (files)", () => {
   });
 
   // What CI checks for the course itself: every solutions/X.ipynb has an up-to-date exercises/X.ipynb.
-  const repo = path.join(__dirname, "..");
+  const repo = path.join(__dirname, "..", "..");
   const course = fs.existsSync(path.join(repo, "solutions"))
     ? fs.readdirSync(path.join(repo, "solutions")).filter((f) => f.endsWith(".ipynb")).sort()
     : [];

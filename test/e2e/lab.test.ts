@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, freePort, pythonEnv } from "./helpers/jupyter";
+import { ROOT, freePort, pythonEnv } from "../helpers/jupyter";
 
 const VENV = path.join(ROOT, ".venv");
 const PYTHON_ENV = path.join(ROOT, "scripts", "python-env.js");

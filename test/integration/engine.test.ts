@@ -1,14 +1,14 @@
-// The execution engine (lib/engine): tslab semantics in a child process, and a
+// The execution engine (tools/engine): tslab semantics in a child process, and a
 // parent that survives whatever a cell does (loops, endless awaits, exit,
 // output floods, memory bombs, forged results).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CellExecution, Kernel, NotebookLanguageError, runNotebook } from "../lib/engine";
-import { Notebook, Output, readNotebookFile } from "../lib/notebook";
+import { CellExecution, Kernel, NotebookLanguageError, runNotebook } from "../../tools/engine";
+import { Notebook, Output, readNotebookFile } from "../../tools/notebook";
 
-const FIXTURES = path.join(__dirname, "fixtures", "notebooks");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "notebooks");
 
 const streams = (r: CellExecution, name: "stdout" | "stderr") =>
   r.outputs.filter((o) => o.output_type === "stream" && o.name === name).map((o) => (o as { text: string }).text);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { check, CheckError, createCheck, PartialResult } from "nnlab";
-import { readNotebookFile, Cell, CodeCell } from "../lib/notebook";
+import { readNotebookFile, Cell, CodeCell } from "../../tools/notebook";
 import {
   cellRole,
   computeChecksum,
@@ -21,9 +21,9 @@ import {
   assignmentProblems,
   declaredNames,
   testDependencies,
-} from "../lib/assignment";
+} from "../../tools/assignment";
 
-const FIXTURE = path.join(__dirname, "fixtures", "assignment", "solutions", "squares.ipynb");
+const FIXTURE = path.join(__dirname, "..", "fixtures", "assignment", "solutions", "squares.ipynb");
 
 function code(source: string, nbgrader?: Record<string, unknown>): CodeCell {
   return { cell_type: "code", metadata: nbgrader ? { nbgrader } : {}, source, outputs: [], execution_count: null };

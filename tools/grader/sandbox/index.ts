@@ -10,6 +10,7 @@ import path from "node:path";
 import type { KernelOptions } from "../../engine/kernel";
 import { builtScript } from "../compiler";
 import { KEY_ENV } from "./agent";
+import { PROJECT_ROOT } from "../../project-root";
 
 export interface Limits {
   /** Per cell (default 30 s). */
@@ -35,8 +36,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxCells: 2000,
 };
 
-/** The folder that holds nnlab's package.json, node_modules and dist. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
+export { PROJECT_ROOT };
 
 /**
  * A temporary folder for one grading run:

@@ -4,10 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseNotebook, serializeNotebook } from "../lib/notebook";
+import { parseNotebook, serializeNotebook } from "../../tools/notebook";
 
-const ROOT = path.resolve(__dirname, "..");
-const FIXTURES = path.join(__dirname, "fixtures", "notebooks");
+const ROOT = path.resolve(__dirname, "..", "..");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "notebooks");
 const BIN = path.join(ROOT, "bin", "nnlab.js");
 
 interface Ran {

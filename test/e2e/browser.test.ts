@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { ARTIFACTS, FIXTURES, ROOT, hasPlotlyFigure, notebooksIn, rel, startJupyterLab, type JupyterLab } from "./helpers/jupyter";
+import { ARTIFACTS, FIXTURES, ROOT, hasPlotlyFigure, notebooksIn, rel, startJupyterLab, type JupyterLab } from "../helpers/jupyter";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [

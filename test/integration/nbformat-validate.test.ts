@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, rel, runPython } from "./helpers/jupyter";
+import { ROOT, rel, runPython } from "../helpers/jupyter";
 
 const SKIP_DIRS = new Set(["node_modules", ".venv", ".git", "dist", ".ipynb_checkpoints", "artifacts"]);
 

@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readNotebookFile, serializeNotebook } from "../lib/notebook";
-import { generateStudentVersion, gradeId, isSolution, splitRegions, stripMarkers } from "../lib/assignment";
-import { CompilerPool, gradeBatch, SandboxRoot, TestResult } from "../lib/grader";
+import { readNotebookFile, serializeNotebook } from "../../tools/notebook";
+import { generateStudentVersion, gradeId, isSolution, splitRegions, stripMarkers } from "../../tools/assignment";
+import { CompilerPool, gradeBatch, SandboxRoot, TestResult } from "../../tools/grader";
 
-const SOLUTIONS = path.join(__dirname, "..", "solutions");
+const SOLUTIONS = path.join(__dirname, "..", "..", "solutions");
 
 let sandbox: SandboxRoot;
 let compiler: CompilerPool;

@@ -395,13 +395,13 @@ function errorOutput(e: { ename: string; evalue: string; traceback: string[] }):
   return { output_type: "error", ename: e.ename, evalue: e.evalue, traceback: e.traceback };
 }
 
-/** The compiled child script: next to this file in dist/, or dist/engine when running from lib/ sources (tests). */
+/** The compiled child script: next to this file in dist/, or dist/tools/engine when running from the tools/ sources (tests). */
 function childScript(): string {
   const here = path.join(__dirname, "child.js");
   if (fs.existsSync(here)) return here;
-  const built = path.resolve(__dirname, "..", "..", "dist", "engine", "child.js");
+  const built = path.resolve(__dirname, "..", "..", "dist", "tools", "engine", "child.js");
   if (!fs.existsSync(built)) throw new KernelStartError(`cannot find the kernel script ${built}; run \`npm run build\` first`);
-  // Running from lib/*.ts (tests): a child compiled from older sources would test the wrong code.
+  // Running from tools/*.ts (tests): a child compiled from older sources would test the wrong code.
   const sources = ["child.ts", "protocol.ts"].map((f) => path.join(__dirname, f)).filter((f) => fs.existsSync(f));
   const builtAt = fs.statSync(built).mtimeMs;
   const newer = sources.filter((f) => fs.statSync(f).mtimeMs > builtAt);

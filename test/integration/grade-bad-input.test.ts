@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { main } from "../lib/cli";
-import { Notebook } from "../lib/notebook";
-import { CORRECT, SOLUTION, codeCell, insertAfter, submission, tmpdir, write } from "./helpers/assignment";
+import { main } from "../../tools/cli";
+import { Notebook } from "../../tools/notebook";
+import { CORRECT, SOLUTION, codeCell, insertAfter, submission, tmpdir, write } from "../helpers/assignment";
 
 let dir: string;
 let out: string;
