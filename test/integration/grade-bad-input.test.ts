@@ -127,7 +127,7 @@ describe("a batch with bad submissions", () => {
   });
 
   it("grades the good submissions normally", () => {
-    expect(row("good")).toMatchObject({ score: 9, status: "graded", reason: "" });
+    expect(row("good")).toMatchObject({ score: 9, status: "graded", reason: "3 of 3 tests passed" });
     expect(row("partial").score).toBeCloseTo(7.6667, 4);
   });
 });
@@ -166,7 +166,6 @@ describe("notebooks that misbehave are graded, with the reason", () => {
     ["endless-await", /cell 5: timeout \(Timeout: cell exceeded 8 s\)/],
     ["process-exit", /cell 5: died \(KernelDied: the kernel process exited with code 0 during the cell/],
     ["throw-first", /cell 1: Error: boom in the first cell/],
-    ["prints-50mb", /cell 5: output_limit \(OutputLimitExceeded: the notebook printed more than 1 MiB/],
     ["memory-bomb", /cell 5: died \(MemoryError: the cell used more than/],
     ["child-process", /cell 5: Error: Access to this API has been restricted/],
     ["reads-solution", /cell 5: Error: Access to this API has been restricted/],
@@ -175,6 +174,12 @@ describe("notebooks that misbehave are graded, with the reason", () => {
   ])("%s: the rest is graded normally", (name, reason) => {
     expect(row(name)).toMatchObject({ score: 9, status: "graded" });
     expect(row(name).reason).toMatch(reason);
+  });
+
+  it("prints-50mb: the output limit is the notebook's, so a restart does not reset it and the rest is not run", () => {
+    expect(row("prints-50mb")).toMatchObject({ score: 0, status: "graded" });
+    expect(row("prints-50mb").reason).toMatch(/cell 5: output_limit \(OutputLimitExceeded: the notebook printed more than 1 MiB/);
+    expect(row("prints-50mb").reason).toMatch(/the notebook printed more than its output limit/);
   });
 
   it("nothing escaped the sandbox", () => {

@@ -73,9 +73,9 @@ describe("nnlab validate", () => {
     const [report] = JSON.parse(cli.stdout) as { ok: boolean; problems: string[] }[];
     expect(report.ok).toBe(false);
     const problems = report.problems.join("\n");
-    expect(problems).toMatch(/solution: test "test_sum_squares" earns 0 of 2 points — CheckError: value is 14, expected 15/);
+    expect(problems).toMatch(/solution: test "test_sum_squares" earns 0 of 2 points — test: the solution fails the check at line \d+: value is 14, expected 15/);
     expect(problems).toMatch(/student version: test "test_free_points" gives 1 of 1 points to the untouched stubs \(it uses sumSquares\)/);
-    expect(problems).toMatch(/student version: answer cell "double": TypeScriptError: .*Cannot find name 'y'/);
+    expect(problems).toMatch(/student version: answer cell "double": type error at line 4: Cannot find name 'y'/);
   });
 
   it("refuses a notebook that is not a valid assignment before running anything", async () => {

@@ -14,7 +14,16 @@ export function register(program: Command): void {
     .argument("[notebooks...]", "solution notebooks (default: solutions/*.ipynb)")
     .option("--cell-timeout <seconds>", "time limit per cell", "30")
     .option("--json", "print the reports as JSON")
-    .action(async (notebooks: string[], opts: { cellTimeout: string; json?: boolean }) => {
+    .option("--strict", "treat warnings (tests whose verdict the student's code could forge) as failures")
+    .addHelpText(
+      "after",
+      `
+Warnings name hidden tests whose verdict the student's process could decide (check.ok on a
+condition, an expected value computed by the student's code), tests that only check that calls
+throw, and tests that depend on Math.random or the clock. See docs/security.md.
+Exit status: 0 every assignment is valid (and, with --strict, has no warnings), 1 otherwise, 2 bad usage.`,
+    )
+    .action(async (notebooks: string[], opts: { cellTimeout: string; json?: boolean; strict?: boolean }) => {
       let inputs = notebooks;
       if (inputs.length === 0) {
         inputs = fs.existsSync("solutions") ? fs.readdirSync("solutions").filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("solutions", f)) : [];
@@ -38,15 +47,16 @@ export function register(program: Command): void {
             console.log(`FAILED: ${file}`);
             for (const p of report.problems) console.log(`  - ${p}`);
           }
+          for (const w of report.warnings) console.log(`  warning: ${w}`);
         }
       } finally {
         await compiler.close();
         sandbox.dispose();
       }
       if (opts.json) {
-        const plain = reports.map((r) => ({ file: r.file, ok: r.ok, problems: r.problems, solution_score: r.solution?.score, student_score: r.student?.score, max_score: r.solution?.maxScore }));
+        const plain = reports.map((r) => ({ file: r.file, ok: r.ok, problems: r.problems, warnings: r.warnings, solution_score: r.solution?.score, student_score: r.student?.score, max_score: r.solution?.maxScore }));
         process.stdout.write(JSON.stringify(plain, null, 2) + "\n");
       }
-      if (reports.some((r) => !r.ok)) process.exitCode = 1;
+      if (reports.some((r) => !r.ok || (opts.strict && r.warnings.length > 0))) process.exitCode = 1;
     });
 }

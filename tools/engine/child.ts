@@ -10,10 +10,11 @@
 //
 // Started by Kernel (kernel.ts) with fork(); never run it by hand.
 import fs from "node:fs";
+import net from "node:net";
 import util from "node:util";
 import { randomBytes } from "node:crypto";
 import Module from "node:module";
-import { ChildConfig, KernelChildApi, ParentToChild, RESULT_FD } from "./protocol";
+import { ChildConfig, COMMAND_FD, KernelChildApi, ParentToChild, RESULT_FD } from "./protocol";
 
 // ---- 1. Capture everything the result channel needs before any cell can replace it.
 const writeSync = fs.writeSync;
@@ -168,7 +169,6 @@ function writeDisplayData(content: DisplayContent, update: boolean): void {
 // The kernel keeps running after an error in a timer or promise and prints it.
 onProcess("uncaughtException", (err: unknown) => originalError("UncaughtException:", err));
 onProcess("unhandledRejection", (reason: unknown) => originalError("UnhandledPromiseRejection:", reason));
-onProcess("disconnect", () => exit(0)); // the parent is gone
 
 const INTERRUPTED = "Interrupted asynchronously";
 const INTERNAL_FRAME = /^\s+at .*(\(node:|\bnode:(vm|events|internal)|[\\/]tslab[\\/]dist[\\/]|[\\/]engine[\\/]child\.js)/;
@@ -231,10 +231,27 @@ async function execute(id: number, code: string): Promise<void> {
   }
 }
 
-onProcess("message", (msg: ParentToChild) => {
-  if (msg?.t === "execute") void execute(msg.id, msg.code);
-  else if (msg?.t === "interrupt" && current === msg.id) executor.interrupt();
+// Commands arrive as JSON lines on fd 3; the kernel ends when the parent closes it.
+const commands = new net.Socket({ fd: COMMAND_FD, readable: true, writable: false });
+let pending = "";
+commands.setEncoding("utf8");
+commands.on("data", (chunk: string) => {
+  pending += chunk;
+  for (let nl = pending.indexOf("\n"); nl >= 0; nl = pending.indexOf("\n")) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    let msg: ParentToChild | undefined;
+    try {
+      msg = JSON.parse(line) as ParentToChild;
+    } catch {
+      continue;
+    }
+    if (msg?.t === "execute") void execute(msg.id, msg.code);
+    else if (msg?.t === "interrupt" && current === msg.id) executor.interrupt();
+  }
 });
+commands.on("end", () => exit(0)); // the parent is gone
+commands.on("error", () => exit(0));
 
 // ---- 4. Warm the TypeScript converter (as the kernel does), run the preload, report ready.
 try {

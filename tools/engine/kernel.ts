@@ -2,12 +2,12 @@
 // controls completely. A cell that loops forever, awaits forever, exits the
 // process, floods the output or eats memory ends as a CellExecution with a
 // clear error; the parent never hangs.
-import { ChildProcess, fork } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { ErrorOutput, Output } from "../notebook/types";
-import { ChildConfig, ChildToParent, DisplayMsg, ParentToChild, RESULT_FD } from "./protocol";
+import { ChildConfig, ChildToParent, COMMAND_FD, DisplayMsg, ParentToChild, RESULT_FD } from "./protocol";
 
 export interface KernelOptions {
   /** Working directory of the kernel: the notebook's folder (relative paths behave as in Jupyter). */
@@ -91,7 +91,7 @@ export class Kernel {
   private running: Running | undefined;
   private nextId = 0;
   private executionCount = 0;
-  private outputBytes = 0;
+  private usedOutput = 0;
   private stderrTail = "";
   private exited = false;
   private exitInfo = "";
@@ -110,6 +110,10 @@ export class Kernel {
     child.on("error", (err) => this.readyWaiter?.reject(new KernelStartError(`could not start the kernel: ${err.message}`)));
     const results = child.stdio[RESULT_FD] as NodeJS.ReadableStream;
     results.on("data", (chunk: Buffer) => this.onResultData(chunk));
+    // The command pipe is ours to write; whatever the child writes back into it is dropped unread.
+    const commands = child.stdio[COMMAND_FD] as unknown as NodeJS.ReadWriteStream;
+    commands.on("data", (chunk: Buffer) => this.countOutput(chunk.length));
+    commands.on("error", () => undefined);
     // Raw stdout/stderr (fd 1/2 written directly, V8's fatal errors): kept as a tail for diagnostics only.
     for (const s of [child.stdout, child.stderr]) {
       s?.on("data", (chunk: Buffer) => {
@@ -127,12 +131,12 @@ export class Kernel {
     }
     const config: ChildConfig = { preload: opts.preload };
     const execArgv = [...(opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : []), ...(opts.nodeArgs ?? [])];
-    const child = fork(childScript(), [JSON.stringify(config)], {
+    // No Node IPC channel: the child could write anything into it and Node would parse it in
+    // this process. Commands go down a plain pipe (fd 3); results come back on another (fd 4).
+    const child = spawn(process.execPath, [...execArgv, childScript(), JSON.stringify(config)], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      execArgv,
-      stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
-      serialization: "json",
+      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
     });
     track(child);
     const kernel = new Kernel(child, opts);
@@ -151,6 +155,11 @@ export class Kernel {
     }
     kernel.readyWaiter = undefined;
     return kernel;
+  }
+
+  /** Bytes of output (streams, results, raw stdout/stderr) the kernel has produced so far. */
+  get outputBytes(): number {
+    return this.usedOutput;
   }
 
   /** True until the kernel process has exited (died, was killed or closed). */
@@ -196,8 +205,9 @@ export class Kernel {
   // ------------------------------------------------------------ internals
 
   private send(msg: ParentToChild): void {
+    const commands = this.child.stdio[COMMAND_FD] as NodeJS.WritableStream | null;
     try {
-      this.child.send(msg);
+      commands?.write(JSON.stringify(msg) + "\n");
     } catch {
       /* the exit handler reports the dead kernel */
     }
@@ -309,9 +319,9 @@ export class Kernel {
   }
 
   private countOutput(n: number): void {
-    this.outputBytes += n;
+    this.usedOutput += n;
     const cap = this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    if (this.outputBytes > cap && !this.killReason && !this.exited) this.kill("output_limit");
+    if (this.usedOutput > cap && !this.killReason && !this.exited) this.kill("output_limit");
   }
 
   private kill(reason: NonNullable<Kernel["killReason"]>): void {

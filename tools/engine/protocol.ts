@@ -1,13 +1,16 @@
 // The messages between the grading/running parent and the kernel child.
 //
-// parent → child: Node's IPC channel (fork), only commands.
+// parent → child: a pipe (fd 3), one JSON line per command. (Not Node's IPC
+//   channel: whatever a child writes into that, Node parses in the parent.)
 // child → parent: a private pipe (fd 4), one JSON line per message. The first
 // line is {"t":"hello","k":TOKEN}; every later line carries that token and a
 // sequence number. The token is made in the child before any notebook code
 // runs and lives only in a closure, so code in a cell that writes to fd 4 (or
 // replaces process.send / console) cannot forge a result the parent accepts.
 
-/** File descriptor of the child→parent result pipe (0–2 stdio, 3 IPC). */
+/** File descriptor of the parent→child command pipe. */
+export const COMMAND_FD = 3;
+/** File descriptor of the child→parent result pipe. */
 export const RESULT_FD = 4;
 
 export type ParentToChild =

@@ -10,6 +10,8 @@ import { checkAssignment } from "../assignment/generate";
 import { maxScore, testCells } from "../assignment/metadata";
 import { CompilerPool } from "./compiler";
 import { studentIds } from "./ids";
+import { computeExpectations } from "./expectations";
+import { planTests } from "./instrument";
 import { gradeSubmission, GradeContext, Job, unscoredResult } from "./pipeline";
 import { gradesCsv, readResults, RESULTS_FILE, writeSubmissionFiles } from "./report";
 import { DEFAULT_LIMITS, Limits, SandboxRoot } from "./sandbox";
@@ -114,12 +116,21 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
       sandbox,
       limits,
       scrub: Scrubber.forAssignment(assignment),
+      tests: planTests(assignment),
+      expectations: new Map(),
     };
     try {
+      // The solution runs once, in a trusted kernel: every check's expected side, for every submission.
+      let trustedFailure: string | undefined;
+      try {
+        ctx.expectations = await computeExpectations(assignment, ctx.tests, compiler, sandbox, limits);
+      } catch (e) {
+        trustedFailure = `grader error: the solution notebook could not be run to compute expected values: ${(e as Error)?.message ?? e}`;
+      }
       await runPool(todo, jobs, async (job) => {
         let r: SubmissionResult;
         try {
-          r = await gradeSubmission(ctx, job);
+          r = trustedFailure ? unscoredResult(ctx, job, trustedFailure) : await gradeSubmission(ctx, job);
         } catch (e) {
           // A grader bug must not take the batch down either.
           r = internalFailure(ctx, job, e);

@@ -20,14 +20,16 @@ const converter = createConverter({ isJS: false, isBrowser: false });
 const send = (msg: unknown) => process.send?.(msg);
 
 process.on("message", (req: Request) => {
-  let result: unknown;
   try {
-    result = converter.convert(req.prevDecl, req.src);
+    send({ id: req.id, result: converter.convert(req.prevDecl, req.src) });
   } catch (e) {
+    // The converter's state may be broken now (e.g. a stack overflow inside the compiler):
+    // report the failure and stop, so the pool starts a fresh process for the next cell.
     const at = { offset: 0, line: 0, character: 0 };
-    result = { diagnostics: [{ start: at, end: at, messageText: `the TypeScript converter failed: ${(e as Error)?.message ?? e}`, category: 1, code: 0 }] };
+    const messageText = `the TypeScript converter failed on this cell: ${String((e as Error)?.message ?? e).slice(0, 200)}`;
+    send({ id: req.id, failed: true, result: { diagnostics: [{ start: at, end: at, messageText, category: 1, code: 0 }] } });
+    process.exit(1);
   }
-  send({ id: req.id, result });
 });
 process.on("disconnect", () => process.exit(0));
 send({ ready: true });

@@ -33,6 +33,15 @@ export interface ConvertResult {
 
 interface Pending {
   resolve: (r: ConvertResult) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/** A result that says the converter itself failed (not the cell): never cached, and its process is replaced. */
+const CONVERTER_FAILED = Symbol("converter failed");
+type Converted = ConvertResult & { [CONVERTER_FAILED]?: true };
+
+function converterFailure(messageText: string): Converted {
+  return { diagnostics: [diagnostic(messageText)], [CONVERTER_FAILED]: true };
 }
 
 class Worker {
@@ -41,22 +50,23 @@ class Worker {
   readonly ready: Promise<void>;
   dead = false;
 
-  constructor(
-    private readonly child: ChildProcess,
-  ) {
+  constructor(private readonly child: ChildProcess) {
     this.ready = new Promise((resolve, reject) => {
       child.once("message", (m: { ready?: boolean }) => (m?.ready ? resolve() : reject(new Error("compiler did not start"))));
       child.once("exit", (code) => reject(new Error(`the TypeScript compiler process exited (code ${code}) while starting`)));
     });
-    child.on("message", (m: { id?: number; result?: ConvertResult }) => {
+    child.on("message", (m: { id?: number; result?: ConvertResult; failed?: boolean }) => {
       if (typeof m?.id !== "number") return;
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
-      p?.resolve(m.result ?? { diagnostics: [diagnostic("the compiler sent no result")] });
+      clearTimeout(p?.timer);
+      if (!p) return;
+      if (m.failed || !m.result) p.resolve(converterFailure(m.result?.diagnostics?.[0]?.messageText ?? "the TypeScript converter sent no result"));
+      else p.resolve(m.result);
     });
     child.on("exit", () => {
       this.dead = true;
-      for (const p of this.pending.values()) p.resolve({ diagnostics: [diagnostic("the TypeScript compiler process stopped")] });
+      for (const p of this.pending.values()) (clearTimeout(p.timer), p.resolve(converterFailure("the TypeScript converter process stopped while converting this cell")));
       this.pending.clear();
     });
   }
@@ -65,21 +75,30 @@ class Worker {
     return this.pending.size;
   }
 
-  convert(prevDecl: string, src: string): Promise<ConvertResult> {
+  /** Converts one cell; past `timeoutMs` the process is killed (a cell must not hold the converter). */
+  convert(prevDecl: string, src: string, timeoutMs: number): Promise<Converted> {
     return new Promise((resolve) => {
       const id = ++this.nextId;
-      this.pending.set(id, { resolve });
+      const pending: Pending = { resolve };
+      this.pending.set(id, pending);
+      pending.timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(converterFailure(`converting this cell to JavaScript took longer than ${Math.round(timeoutMs / 100) / 10} s`));
+        void this.kill();
+      }, timeoutMs);
       try {
         this.child.send({ id, prevDecl, src });
       } catch {
         this.pending.delete(id);
-        resolve({ diagnostics: [diagnostic("the TypeScript compiler process is not running")] });
+        clearTimeout(pending.timer);
+        resolve(converterFailure("the TypeScript converter process is not running"));
       }
     });
   }
 
   /** Stops the process and waits until it is gone (so its CPU time is accounted to us). */
   kill(): Promise<void> {
+    this.dead = true;
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
     const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     this.child.kill("SIGKILL");
@@ -124,8 +143,12 @@ export class CompilerPool {
     return pool;
   }
 
-  /** tslab's converter.convert(prevDecl, src), from the cache when this pair was seen before. */
-  convert(prevDecl: string, src: string): Promise<ConvertResult> {
+  /**
+   * tslab's converter.convert(prevDecl, src), from the cache when this pair was seen before.
+   * A conversion that fails in the converter itself (crash, time limit) is not cached, and
+   * its process is replaced: one submission's cell can never leave a broken converter to the next.
+   */
+  convert(prevDecl: string, src: string, timeoutMs = 30_000): Promise<ConvertResult> {
     const key = createHash("sha1").update(prevDecl).update("\0").update(src).digest("hex");
     const hit = this.cache.get(key);
     if (hit) {
@@ -136,9 +159,14 @@ export class CompilerPool {
       return hit;
     }
     this.misses++;
-    const result = this.worker()
-      .convert(prevDecl, src)
-      .then((r) => checkSideOutputs(r));
+    const worker = this.worker();
+    const result = worker.convert(prevDecl, src, timeoutMs).then((r) => {
+      if (r[CONVERTER_FAILED]) {
+        this.cache.delete(key);
+        void worker.kill();
+      }
+      return checkSideOutputs(r);
+    });
     this.cache.set(key, result);
     const limit = this.opts.cacheSize ?? 20_000;
     while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);

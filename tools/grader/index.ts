@@ -1,11 +1,15 @@
-// The autograder: restore → run in a sandbox → score in the parent → report.
+// The autograder: restore → plan → run in a sandbox → judge here, against the solution's expectations → report.
 export { gradeBatch, parseShard, shardTag, runPool } from "./batch";
 export type { GradeOptions, BatchSummary, Shard } from "./batch";
 export { gradeSubmission } from "./pipeline";
 export type { GradeContext, Job } from "./pipeline";
 export { restoreSubmission } from "./restore";
 export type { Restored } from "./restore";
-export { planSteps, instrumentRun, withoutCheckImport } from "./instrument";
+export { planSteps, planTests, withoutCheckImport } from "./instrument";
+export { splitRun } from "./split";
+export { computeExpectations } from "./expectations";
+export { judgeRun } from "./judge";
+export { encodeValue, decodeValue } from "./values";
 export { CompilerPool } from "./compiler";
 export { SandboxRoot, sandboxedKernel, DEFAULT_LIMITS } from "./sandbox";
 export type { Limits } from "./sandbox";

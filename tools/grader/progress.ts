@@ -55,7 +55,8 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         fresh++;
         const elapsed = (Date.now() - t0) / 1000;
         const eta = (elapsed / fresh) * (toGrade - fresh);
-        const why = r.reason ? `  (${r.reason.length > 100 ? r.reason.slice(0, 97) + "..." : r.reason})` : "";
+        // A full score needs no explanation on the terminal (grades.csv still has its reason).
+        const why = r.reason && (r.status === "failed" || r.score < r.maxScore) ? `  (${r.reason.length > 100 ? r.reason.slice(0, 97) + "..." : r.reason})` : "";
         stream.write(`[${done}/${total}] ${r.student}: ${fmt(r.score)}/${fmt(r.maxScore)} ${r.status} in ${fmt(r.executionTime)}s, ETA ${formatDuration(eta)}${why}\n`);
       },
       stop() {},

@@ -117,18 +117,38 @@ function summary(r: SubmissionResult): string {
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
+/** Text as inert Markdown: no HTML, no links or images, no emphasis — shown exactly as written. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_{}\[\]|~]/g, (c) => "\\" + c)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\r?\n/g, " ")
+    .replace(/^([#+\-=])/, "\\$1") // would start a heading or a list
+    .replace(/^(\d+)([.)])/, "$1\\$2"); // would start a numbered list
+}
+
+/** A fenced code block that no text inside can close (the fence is longer than any backtick run in it). */
+function fenced(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text}\n${fence}`;
+}
+
 export function feedbackMarkdown(r: SubmissionResult, title: string): string {
-  const out: string[] = [`# Feedback: ${title}`, "", `**Student:** ${r.student}  `, `**Score:** ${fmt(r.score)} / ${fmt(r.maxScore)}`, ""];
-  if (r.status === "failed") out.push(`> This submission could not be graded: ${r.reason}`, "");
-  if (r.problems.length) out.push("## Problems while running your notebook", "", ...r.problems.map((p) => `- ${p}`), "");
-  if (r.tampering.length) out.push("## Instructor cells that were restored", "", ...r.tampering.map((p) => `- ${p}`), "");
-  if (r.notes.length) out.push("## Notes", "", ...r.notes.map((p) => `- ${p}`), "");
+  const e = escapeMarkdown;
+  const out: string[] = [`# Feedback: ${e(title)}`, "", `**Student:** ${e(r.student)}  `, `**Score:** ${fmt(r.score)} / ${fmt(r.maxScore)}`, ""];
+  if (r.status === "failed") out.push(`> This submission could not be graded: ${e(r.reason)}`, "");
+  if (r.problems.length) out.push("## Problems while running your notebook", "", ...r.problems.map((p) => `- ${e(p)}`), "");
+  if (r.tampering.length) out.push("## Instructor cells that were restored", "", ...r.tampering.map((p) => `- ${e(p)}`), "");
+  if (r.notes.length) out.push("## Notes", "", ...r.notes.map((p) => `- ${e(p)}`), "");
   out.push("## Tests", "", "| test | score | status |", "|---|---|---|");
-  for (const t of r.tests) out.push(`| ${t.gradeId} | ${fmt(t.score)} / ${fmt(t.maxScore)} | ${t.status} |`);
+  for (const t of r.tests) out.push(`| ${e(t.gradeId)} | ${fmt(t.score)} / ${fmt(t.maxScore)} | ${t.status} |`);
   out.push("");
   for (const t of r.tests) {
-    out.push(`### ${t.gradeId}: ${fmt(t.score)} / ${fmt(t.maxScore)}`, "");
-    out.push(t.output ? "```\n" + t.output.replace(/```/g, "ʼʼʼ") + "\n```" : "_(no output)_", "");
+    out.push(`### ${e(t.gradeId)}: ${fmt(t.score)} / ${fmt(t.maxScore)}`, "");
+    out.push(t.output ? fenced(t.output) : "_(no output)_", "");
   }
   return out.join("\n");
 }
@@ -164,10 +184,11 @@ export function writeSubmissionFiles(outDir: string, r: SubmissionResult, title:
   writeFileAtomic(path.join(dir, RESULTS_FILE), JSON.stringify(toGradescope(r), null, 2) + "\n");
 }
 
-const csvField = (v: string | number) => {
-  const s = String(v);
+/** One CSV cell; text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading quote. */
+export function csvField(v: string | number): string {
+  const s = typeof v === "number" ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+}
 
 /** grades.csv: student, score, max_score, status, reason, submission, then one column per test. */
 export function gradesCsv(results: SubmissionResult[], testIds: string[]): string {

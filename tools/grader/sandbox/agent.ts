@@ -1,55 +1,30 @@
-// The grader's agent inside the sandboxed kernel process.
+// The grader's agent inside the student's (sandboxed) kernel process.
 //
 // The kernel child (tools/engine/child.ts) requires this module before any
 // notebook code runs. It
-//   1. takes the per-submission secret from the environment (and removes it),
-//   2. cuts the network off (Node 20's permission model has no network switch),
-//      stops signals to other processes and the heap-snapshot escape hatches,
-//   3. installs the global `nnlabGrader` (non-writable, non-configurable):
-//      the trusted `check` helper and begin/end markers that the grader wraps
-//      around every test run,
-//   4. reports each test run that reached its end marker to the parent as a
-//      message authenticated with HMAC-SHA256 under the secret.
+//   1. cuts the network off (Node 20's permission model has no network switch),
+//      stops signals to other processes and the heap-snapshot escape hatches;
+//   2. installs the global `nnlabGrader` that the student's version of each
+//      test run calls (tools/grader/split.ts): value(site, x) and
+//      values(site, x, y) report actual values, throws(site, fn) reports what
+//      calling fn did, partial(site, parts) runs parts, begin/end mark a run.
 //
-// The parent gives a test its points only for such a report. Student code
-// runs in the same process, so everything here captures the built-ins it
-// uses at load time, and the secret never leaves this module's closure.
+// Nothing here decides anything. Student code runs in this process and can
+// replace all of it; the most it can do is claim values, which the grader
+// compares with expectations computed in the trusted kernel
+// (docs/security.md). Item 1 is defence in depth, not the trust boundary.
 import type { KernelChildApi } from "../../engine/protocol";
-import { createCheck, PartialResult } from "../../../lib/check";
-import { hmacSha256Hex } from "./hmac";
+import { encodeValue } from "../values";
+import { errorNames, errorText, ReportMessage } from "../report-protocol";
 
 export const AGENT_GLOBAL = "nnlabGrader";
-export const KEY_ENV = "NNLAB_GRADER_KEY";
+export const AGENT_ENV = "NNLAB_GRADING";
 
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
-const JSONStringify = JSON.stringify;
 const ReflectApply = Reflect.apply;
-const MathMin = Math.min;
+const ArrayIsArray = Array.isArray;
 const ErrorCtor = Error;
-
-/** The message the parent checks: `payload` is JSON of an Attestation, `mac` its HMAC. */
-export interface AgentMessage {
-  nnlabGrader: 1;
-  payload: string;
-  mac: string;
-}
-
-/** What a test run proves when it reaches its end marker. */
-export interface Attestation {
-  run: number;
-  /** Lowest fraction reported by check.partial in this run (1 when it was not used). */
-  fraction: number;
-  partials: PartialResult[];
-}
-
-/** The nonce of test run `run`: derived from the key, so the parent needs to send no list. */
-export function runNonce(key: string, run: number): string {
-  return hmacSha256Hex(key, `run:${run}`).slice(0, 32);
-}
-
-const key = process.env[KEY_ENV];
-delete process.env[KEY_ENV];
 
 let send: ((message: unknown) => void) | undefined;
 
@@ -126,42 +101,72 @@ function closeOtherDoors(): void {
   });
 }
 
-function installGrader(secret: string): void {
-  let nextRun = 0;
-  let open: { run: number; fraction: number; partials: PartialResult[] } | null = null;
-
-  const check = createCheck({
-    onPartial(result) {
-      // Only the lowest fraction counts, so extra check.partial calls can never raise a score.
-      if (open) {
-        open.fraction = MathMin(open.fraction, result.total === 0 ? 1 : result.passed / result.total);
-        open.partials[open.partials.length] = result;
-      }
-    },
-  });
-
+function installReporter(): void {
+  // Checks are keyed by scope and position: "r#3" is the 4th check of the run, "r#2/1#0" the first
+  // check in part 1 of the partial at "r#2". The trusted kernel numbers its records the same way.
+  let scope = "r";
+  let counters = new Map<string, number>();
+  const nextKey = () => {
+    const n = counters.get(scope) ?? 0;
+    counters.set(scope, n + 1);
+    return `${scope}#${n}`;
+  };
+  const report = (m: ReportMessage) => {
+    if (send) send(m);
+  };
+  const unsupported = () => {
+    throw new ErrorCtor("`check` can only be called directly in a test cell, e.g. check.equal(f(x), 3)");
+  };
   const grader = ObjectFreeze({
-    check,
-    begin(run: unknown, nonce: unknown): void {
-      if (typeof run !== "number" || run < nextRun || nonce !== runNonce(secret, run)) return;
-      nextRun = run + 1;
-      open = { run, fraction: 1, partials: [] };
+    check: ObjectFreeze({ equal: unsupported, close: unsupported, ok: unsupported, throws: unsupported, partial: unsupported }),
+    begin(): void {
+      scope = "r";
+      counters = new Map();
     },
-    end(run: unknown, nonce: unknown): void {
-      const current = open;
-      if (!current || current.run !== run || nonce !== runNonce(secret, run)) return;
-      open = null;
-      const attestation: Attestation = { run: current.run, fraction: current.fraction, partials: current.partials };
-      const payload = JSONStringify(attestation);
-      const message: AgentMessage = { nnlabGrader: 1, payload, mac: hmacSha256Hex(secret, payload) };
-      if (send) send(message);
+    end(): void {
+      report({ nnlab: "end" });
+    },
+    value(site: number, actual: unknown): void {
+      report({ nnlab: "value", key: nextKey(), site, values: [encodeValue(actual)] });
+    },
+    values(site: number, actual: unknown, expected: unknown): void {
+      report({ nnlab: "value", key: nextKey(), site, values: [encodeValue(actual), encodeValue(expected)] });
+    },
+    throws(site: number, fn: unknown): void {
+      const key = nextKey();
+      let threw = false;
+      let error: unknown;
+      try {
+        if (typeof fn === "function") ReflectApply(fn, undefined, []);
+      } catch (e) {
+        threw = true;
+        error = e;
+      }
+      report({ nnlab: "throws", key, site, threw, names: threw ? errorNames(error) : [], text: threw ? errorText(error) : "" });
+    },
+    partial(site: number, parts: unknown): void {
+      const key = nextKey();
+      const list = ArrayIsArray(parts) ? parts : [];
+      const outer = scope;
+      for (let i = 0; i < list.length; i++) {
+        scope = `${key}/${i}`;
+        let threw = false;
+        try {
+          if (typeof list[i] === "function") ReflectApply(list[i], undefined, []);
+        } catch {
+          threw = true;
+        }
+        scope = outer;
+        report({ nnlab: "part", key, site, part: i, threw });
+      }
     },
   });
   lock(globalThis, AGENT_GLOBAL, grader);
 }
 
-if (key) {
+if (process.env[AGENT_ENV]) {
+  delete process.env[AGENT_ENV];
   cutNetwork();
   closeOtherDoors();
-  installGrader(key);
+  installReporter();
 }

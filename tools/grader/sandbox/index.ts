@@ -3,13 +3,13 @@
 // installed packages and nnlab's build; no writing, no child processes, no
 // workers, no native addons), the grader's agent preloaded, a clean
 // environment, and the engine's time, memory and output limits.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { KernelOptions } from "../../engine/kernel";
 import { builtScript } from "../compiler";
-import { KEY_ENV } from "./agent";
+import { AGENT_ENV } from "./agent";
+import { TRUSTED_ENV } from "../trusted-recorder";
 import { PROJECT_ROOT } from "../../project-root";
 
 export interface Limits {
@@ -71,13 +71,8 @@ export class SandboxRoot {
   }
 }
 
-/** A new random secret for one submission's kernel. */
-export function newKey(): string {
-  return randomBytes(32).toString("hex");
-}
-
 /** Kernel options that run a submission in `workdir` under the sandbox. */
-export function sandboxedKernel(root: SandboxRoot, workdir: string, key: string, limits: Limits, projectRoot = PROJECT_ROOT): KernelOptions {
+export function sandboxedKernel(root: SandboxRoot, workdir: string, limits: Limits, projectRoot = PROJECT_ROOT): KernelOptions {
   const dirArg = (p: string) => (p.endsWith(path.sep) ? p : p + path.sep);
   const nodeArgs = [
     "--experimental-permission",
@@ -97,7 +92,25 @@ export function sandboxedKernel(root: SandboxRoot, workdir: string, key: string,
     maxOutputBytes: limits.maxOutputBytes,
     nodeArgs,
     // Nothing from the grader's environment (tokens, paths) reaches a submission.
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [KEY_ENV]: key },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [AGENT_ENV]: "1" },
     preload: builtScript(path.join("sandbox", "agent.js")),
+  };
+}
+
+/**
+ * Kernel options for the trusted kernel that runs the instructor's solution
+ * (expectations.ts): no student code runs there, but it gets the same
+ * limits, so a runaway solution cannot hang the batch either.
+ */
+export function trustedKernel(workdir: string, limits: Limits): KernelOptions {
+  return {
+    cwd: workdir,
+    cellTimeoutMs: limits.cellTimeoutMs,
+    maxOldSpaceMb: limits.maxOldSpaceMb,
+    maxRssMb: limits.maxRssMb,
+    maxOutputBytes: limits.maxOutputBytes,
+    nodeArgs: ["--require", builtScript(path.join("sandbox", "precompiled.js"))],
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [TRUSTED_ENV]: "1" },
+    preload: builtScript("trusted-recorder.js"),
   };
 }

@@ -1,0 +1,64 @@
+// What the kernels tell the grader about checks, as plain data
+// (tools/grader/split.ts writes the calls that send it).
+//
+// From the student's kernel (sandbox/agent.ts) — claims, never trusted:
+//   {nnlab:"value", key, site, values:[actual] | [actual, expected]}
+//   {nnlab:"throws", key, site, threw, names, text}
+//   {nnlab:"part", key, site, part, threw}          one per part of a check.partial
+//   {nnlab:"end"}                                   the run reached its last line
+// From the trusted kernel (trusted-recorder.ts), one per check it ran:
+//   {nnlab:"expect", key, site, kind, expected?, tol?, message?, throwsSpec?, parts?}
+import type { Encoded } from "./values";
+
+export type ReportMessage =
+  | { nnlab: "value"; key: string; site: number; values: Encoded[] }
+  | { nnlab: "throws"; key: string; site: number; threw: boolean; names: string[]; text: string }
+  | { nnlab: "part"; key: string; site: number; part: number; threw: boolean }
+  | { nnlab: "end" };
+
+/** What check.throws expects, as data: no class, RegExp or function crosses. */
+export type ThrowsSpec = { type: "any" } | { type: "class"; name: string } | { type: "regex"; source: string; flags: string } | { type: "text"; text: string };
+
+export interface ExpectMessage {
+  nnlab: "expect";
+  key: string;
+  site: number;
+  kind: "equal" | "close" | "ok" | "throws" | "partial";
+  expected?: Encoded;
+  tol?: number;
+  message?: string;
+  throwsSpec?: ThrowsSpec;
+  /** For check.partial: the part names, in order. */
+  parts?: string[];
+  /** The solution's own verdict on this check (it should always pass), and why not. */
+  solutionPassed: boolean;
+  solutionFailure?: string;
+}
+
+/** Constructor names along the prototype chain of a thrown value ("RangeError", "Error"). */
+export function errorNames(e: unknown): string[] {
+  const names: string[] = [];
+  try {
+    for (let p = e !== null && typeof e === "object" ? Object.getPrototypeOf(e) : null; p && names.length < 16; p = Object.getPrototypeOf(p)) {
+      const ctor = Object.getOwnPropertyDescriptor(p, "constructor")?.value;
+      if (typeof ctor === "function" && typeof ctor.name === "string" && ctor.name) names.push(ctor.name);
+    }
+  } catch {
+    /* a hostile prototype chain: report what was read */
+  }
+  return names;
+}
+
+/** "Name: message" of a thrown value. */
+export function errorText(e: unknown): string {
+  try {
+    if (e instanceof Error) {
+      const name = typeof e.name === "string" ? e.name : "Error";
+      const msg = typeof e.message === "string" ? e.message : "";
+      return (msg ? `${name}: ${msg}` : name).slice(0, 2000);
+    }
+    return typeof e === "string" ? e.slice(0, 2000) : `a thrown ${e === null ? "null" : typeof e}`;
+  } catch {
+    return "an error that could not be read";
+  }
+}
