@@ -16,3 +16,6 @@ export * from "./tfjs";
 export * from "./plot";
 export { check, createCheck, CheckError } from "./check";
 export type { Check, PartialResult } from "./check";
+export * from "./batch-norm";
+export * from "./lr-schedules";
+export * from "./augmentation";
