@@ -86,6 +86,13 @@ read only its own folder and the installed packages: no writing, no child
 processes, no workers, no network). Tests are scored in this process; hidden
 tests run but never appear in feedback. Results are written as each
 submission finishes, so an interrupted run continues where it stopped.
+On SIGINT, SIGTERM or SIGHUP (Ctrl-C, scancel) it stops at once, kills its
+kernels, removes its temporary folder and exits with 128 + the signal number.
+
+Shards: --shard i/n with a fixed n (in a Slurm array, the number of shards,
+not SLURM_ARRAY_TASK_COUNT, which is 1 when a single task is rerun) writes
+grades.shard-I-of-N.csv and a manifest shard-I-of-N.json (I zero-padded) by the
+student folders; nnlab merge checks that all n are there.
 
 Examples:
   nnlab grade --assignment solutions/squares.ipynb submitted/ --out graded/
@@ -129,6 +136,7 @@ Examples:
           force: flags.force,
           shard,
           limits,
+          stopOnSignals: true,
           onStart: ({ total, skipped }) => progress.start(total, skipped),
           onResult: (r, p) => progress.result(r, p.done, p.total, p.skipped),
         });

@@ -16,6 +16,7 @@ import { gradeSubmission, GradeContext, Job, unscoredResult } from "./pipeline";
 import { gradesCsv, readResults, RESULTS_FILE, writeSubmissionFiles } from "./report";
 import { DEFAULT_LIMITS, Limits, SandboxRoot } from "./sandbox";
 import { Scrubber } from "./scrub";
+import { stopOnSignals } from "./stop";
 import type { SubmissionResult } from "./types";
 
 export interface Shard {
@@ -42,6 +43,8 @@ export interface GradeOptions {
   limits?: Partial<Limits>;
   /** Progress reports, one per submission. */
   onResult?: (r: SubmissionResult, progress: { done: number; total: number; skipped: boolean }) => void;
+  /** Exit the process cleanly on SIGINT/SIGTERM/SIGHUP (the CLI; see stop.ts). */
+  stopOnSignals?: boolean;
   /** Called once the work list is known (after resuming and sharding). */
   onStart?: (info: { total: number; toGrade: number; skipped: number }) => void;
 }
@@ -62,14 +65,21 @@ export interface BatchSummary {
 
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
-  if (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
-    throw new Error(`--shard must look like i/n with 1 ≤ i ≤ n (e.g. 3/10), got "${text}"`);
+  if (!m) throw new Error(`--shard must look like i/n with 1 ≤ i ≤ n (e.g. 3/10), got "${text}"`);
+  const shard = { index: Number(m[1]), count: Number(m[2]) };
+  if (shard.count < 1) throw new Error(`--shard ${text}: the number of shards n must be at least 1`);
+  if (shard.index < 1) throw new Error(`--shard ${text}: shards are numbered from 1 (a Slurm array for n shards is --array=1-n)`);
+  if (shard.index > shard.count) {
+    throw new Error(
+      `--shard ${text}: shard ${shard.index} does not exist when there are ${shard.count}; n must be the total number of shards ` +
+        `(in a Slurm array use a fixed count, not SLURM_ARRAY_TASK_COUNT, which is 1 when a single task is rerun)`,
+    );
   }
   return shard;
 }
 
-export const shardTag = (s: Shard) => `shard-${s.index}-of-${s.count}`;
+/** shard-03-of-12: index and count both spelled out, so one rerun shard never looks like a one-shard run. */
+export const shardTag = (s: Shard) => `shard-${String(s.index).padStart(String(s.count).length, "0")}-of-${s.count}`;
 
 export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
   const started = Date.now();
@@ -104,8 +114,14 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   let compileStats = { hits: 0, misses: 0 };
   if (todo.length > 0) {
+    let gradedNow = 0;
+    const guard = opts.stopOnSignals
+      ? stopOnSignals((why) => `nnlab grade: ${why}; ${gradedNow} of ${todo.length} graded in this run are saved in ${opts.outDir}. Run the same command again to grade the rest.`)
+      : undefined;
     const sandbox = SandboxRoot.create();
+    guard?.onStop(() => sandbox.dispose());
     const compiler = opts.compiler ?? (await CompilerPool.start({ cwd: sandbox.compileDir, workers: opts.compilers ?? (os.availableParallelism() >= 4 ? 2 : 1) }));
+    if (!opts.compiler) guard?.onStop(() => void compiler.close());
     const hits0 = compiler.hits;
     const misses0 = compiler.misses;
     const ctx: GradeContext = {
@@ -136,6 +152,7 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
           r = internalFailure(ctx, job, e);
         }
         writeSubmissionFiles(opts.outDir, r, title);
+        gradedNow++;
         results.set(r.student, r);
         opts.onResult?.(r, { done: ++done, total: mine.length, skipped: false });
       });
@@ -143,6 +160,7 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
       compileStats = { hits: compiler.hits - hits0, misses: compiler.misses - misses0 };
       if (!opts.compiler) await compiler.close();
       sandbox.dispose();
+      guard?.release();
     }
   }
 
