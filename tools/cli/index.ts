@@ -13,6 +13,7 @@ import * as generate from "./generate";
 import * as validate from "./validate";
 import * as grade from "./grade";
 import * as merge from "./merge";
+import * as gradescope from "./gradescope";
 
 export { CliError } from "./errors";
 
@@ -20,7 +21,7 @@ interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [run, generate, validate, grade, merge];
+const COMMANDS: CommandModule[] = [run, generate, validate, grade, merge, gradescope];
 
 export function buildProgram(): Command {
   const program = new Command();
