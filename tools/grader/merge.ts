@@ -52,7 +52,7 @@ export function mergeResults(dirs: string[], outDir: string): MergeReport {
   if (shas.size > 1) throw new Error("the shards were graded against different versions of the assignment; grade them again with the same file");
   const counts = new Set(manifests.map(({ m }) => m.shard.count));
   if (counts.size > 1) {
-    const list = [...counts].map((n) => `${n} shard(s): ${manifests.filter(({ m }) => m.shard.count === n).map(({ file }) => path.basename(file)).join(", ")}`);
+    const list = [...counts].sort((x, y) => x - y).map((n) => `${n} shard(s): ${manifests.filter(({ m }) => m.shard.count === n).map(({ file }) => path.basename(file)).sort().join(", ")}`);
     throw new Error(`the shard manifests disagree on the number of shards (n in --shard i/n): ${list.join("; ")}. Delete the ones from the wrong run and merge again`);
   }
 
