@@ -8,6 +8,11 @@
 //                 the npm package; the .wasm files are read from node_modules.
 //   "cpu"         plain JavaScript, always available, slowest.
 //
+// Where tfjs-node's own install cannot download libtensorflow,
+// `npm run setup:tfjs-node` builds it from PyPI's TensorFlow wheel (README).
+// NNLAB_TFJS_BACKEND=tensorflow|wasm|cpu puts one backend first (the tests and
+// the benchmark run each backend this way); the others remain fallbacks.
+//
 // tfjs itself is required on first use, not at import time, so that
 // `import … from "nnlab"` stays quick for code that never touches tfjs.
 import type * as tfTypes from "@tensorflow/tfjs";
@@ -55,16 +60,24 @@ function firstLine(e: unknown): string {
   return msg.split("\n")[0].slice(0, 160);
 }
 
+const SETUP_HINT = "(npm run setup:tfjs-node builds it)";
+
 /** Loads tfjs-node if it is installed and its native addon works; reports why not otherwise. */
 function tryTfjsNode(): string | undefined {
+  // TensorFlow's C++ runtime prints start-up notices on stderr (oneDNN, CPU
+  // features), which would land in every notebook that loads it. Level 2 hides
+  // its info lines; oneDNN's notice goes only with oneDNN off, which also makes
+  // results independent of oneDNN's summation order. A user's own setting wins.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= "0";
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("@tensorflow/tfjs-node");
     return tfjs().findBackend("tensorflow") ? undefined : "tfjs-node loaded but registered no backend";
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === "MODULE_NOT_FOUND" && /@tensorflow\/tfjs-node['"]/.test(firstLine(e))) return "tfjs-node not installed";
-    if (/native addon|tfjs_binding/.test(firstLine(e))) return "tfjs-node installed without its native addon";
+    if (code === "MODULE_NOT_FOUND" && /@tensorflow\/tfjs-node['"]/.test(firstLine(e))) return `tfjs-node not installed ${SETUP_HINT}`;
+    if (/native addon|tfjs_binding/.test(firstLine(e))) return `tfjs-node installed without its native addon ${SETUP_HINT}`;
     return `tfjs-node failed to load: ${firstLine(e)}`;
   }
 }
@@ -103,16 +116,29 @@ async function trySetBackend(name: BackendName): Promise<string | undefined> {
 
 const fallbackOrder: BackendName[] = ["tensorflow", "wasm", "cpu"];
 
+/** The backend NNLAB_TFJS_BACKEND asks for, if set; a clear error if it names none. */
+export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const value = env.NNLAB_TFJS_BACKEND?.trim();
+  if (!value) return undefined;
+  if (!fallbackOrder.includes(value as BackendName)) {
+    throw new RangeError(`NNLAB_TFJS_BACKEND="${value}" is not a TensorFlow.js backend; use one of ${fallbackOrder.join(", ")} (or unset it)`);
+  }
+  return value as BackendName;
+}
+
 /**
- * Picks and activates a tfjs backend: `preferred` first if given, then
- * tfjs-node, wasm, cpu. Logs the choice once (`quiet` silences it) and
- * returns its name. Calling it again is cheap and returns the same backend,
- * unless a different `preferred` backend is asked for.
+ * Picks and activates a tfjs backend: `preferred` first if given (else the
+ * NNLAB_TFJS_BACKEND environment variable's), then tfjs-node, wasm, cpu.
+ * Logs the choice once (`quiet` silences it) and returns its name. Calling it
+ * again is cheap and returns the same backend, unless a different `preferred`
+ * backend is asked for. Why skipped backends failed: backendFallbackReasons().
  */
 export async function loadBackend(preferred?: BackendName, opts: { quiet?: boolean } = {}): Promise<BackendName> {
   if (preferred !== undefined && !fallbackOrder.includes(preferred)) {
     throw new RangeError(`loadBackend: unknown backend "${preferred}"; choose one of ${fallbackOrder.join(", ")}`);
   }
+  // Only the first choice follows the variable: later calls keep what it chose.
+  if (preferred === undefined && !active) preferred = backendFromEnv();
   if (pending) await pending.catch(() => undefined);
   if (active && (preferred === undefined || preferred === active.name)) {
     // Someone may have switched tfjs directly (tf.setBackend): switch back.

@@ -2,7 +2,7 @@
 // through nnlab's optimiser (float64) and tfjs's tf.train.* (float32) must give
 // the same parameters after every step.
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   Adagrad,
   Adam,
@@ -17,11 +17,8 @@ import {
   TFJS_EPSILON,
   createOptimizer,
 } from "nnlab";
+import { forEachBackend } from "../helpers/tfjs-backends";
 
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-  await tf.ready();
-});
 
 const SHAPES: [number, number][] = [[3, 2], [1, 2]]; // a weight matrix and an intercept row
 const STEPS = 6;
@@ -60,54 +57,58 @@ function compare(ours: Optimizer, theirs: tf.Optimizer, seed: number, gradScale 
 
 const TOL = 1e-5; // float32 against float64, a few steps
 
-describe("optimisers equal tfjs tf.train.* for the same gradients", () => {
-  it("uses the same default epsilon as the tfjs backend", () => {
-    expect(tf.backend().epsilon()).toBe(TFJS_EPSILON);
-  });
+// On each tfjs backend (tensorflow and wasm; test/helpers/tfjs-backends.ts).
+forEachBackend((name) => {
+  describe("optimisers equal tfjs tf.train.* for the same gradients", () => {
+    it("uses the same default epsilon as the tfjs backend", () => {
+      expect(tf.getBackend()).toBe(name); // the tfjs these tests import is the one nnlab switched
+      expect(tf.backend().epsilon()).toBe(TFJS_EPSILON);
+    });
 
-  it("SGD = tf.train.sgd", () => {
-    expect(compare(new SGD(0.1), tf.train.sgd(0.1), 1)).toBeLessThan(TOL);
-  });
+    it("SGD = tf.train.sgd", () => {
+      expect(compare(new SGD(0.1), tf.train.sgd(0.1), 1)).toBeLessThan(TOL);
+    });
 
-  it("Momentum (classic) = tf.train.momentum", () => {
-    expect(compare(new Momentum(0.05, 0.9), tf.train.momentum(0.05, 0.9), 2)).toBeLessThan(TOL);
-  });
+    it("Momentum (classic) = tf.train.momentum", () => {
+      expect(compare(new Momentum(0.05, 0.9), tf.train.momentum(0.05, 0.9), 2)).toBeLessThan(TOL);
+    });
 
-  it("Momentum (average, the notes' form) = tf.train.momentum with lr·(1 − β)", () => {
-    const lr = 0.2, beta = 0.7;
-    const ours = new Momentum(lr, beta, { form: "average" });
-    expect(compare(ours, tf.train.momentum(lr * (1 - beta), beta), 3)).toBeLessThan(TOL);
-  });
+    it("Momentum (average, the notes' form) = tf.train.momentum with lr·(1 − β)", () => {
+      const lr = 0.2, beta = 0.7;
+      const ours = new Momentum(lr, beta, { form: "average" });
+      expect(compare(ours, tf.train.momentum(lr * (1 - beta), beta), 3)).toBeLessThan(TOL);
+    });
 
-  it("Adagrad = tf.train.adagrad (initial accumulator 0.1)", () => {
-    expect(compare(new Adagrad(0.1), tf.train.adagrad(0.1), 4)).toBeLessThan(TOL);
-    expect(compare(new Adagrad(0.05, 0.5), tf.train.adagrad(0.05, 0.5), 5)).toBeLessThan(TOL);
-  });
+    it("Adagrad = tf.train.adagrad (initial accumulator 0.1)", () => {
+      expect(compare(new Adagrad(0.1), tf.train.adagrad(0.1), 4)).toBeLessThan(TOL);
+      expect(compare(new Adagrad(0.05, 0.5), tf.train.adagrad(0.05, 0.5), 5)).toBeLessThan(TOL);
+    });
 
-  it("RMSProp = tf.train.rmsprop, with and without momentum", () => {
-    expect(compare(new RMSProp(0.01), tf.train.rmsprop(0.01), 6)).toBeLessThan(TOL);
-    expect(compare(new RMSProp(0.01, 0.8, 1e-7, 0.5), tf.train.rmsprop(0.01, 0.8, 0.5, 1e-7), 7)).toBeLessThan(TOL);
-  });
+    it("RMSProp = tf.train.rmsprop, with and without momentum", () => {
+      expect(compare(new RMSProp(0.01), tf.train.rmsprop(0.01), 6)).toBeLessThan(TOL);
+      expect(compare(new RMSProp(0.01, 0.8, 1e-7, 0.5), tf.train.rmsprop(0.01, 0.8, 0.5, 1e-7), 7)).toBeLessThan(TOL);
+    });
 
-  it("Adam = tf.train.adam (bias correction)", () => {
-    expect(compare(new Adam(0.01), tf.train.adam(0.01), 8)).toBeLessThan(TOL);
-    expect(compare(new Adam(0.05, 0.8, 0.99), tf.train.adam(0.05, 0.8, 0.99), 9)).toBeLessThan(TOL);
-  });
+    it("Adam = tf.train.adam (bias correction)", () => {
+      expect(compare(new Adam(0.01), tf.train.adam(0.01), 8)).toBeLessThan(TOL);
+      expect(compare(new Adam(0.05, 0.8, 0.99), tf.train.adam(0.05, 0.8, 0.99), 9)).toBeLessThan(TOL);
+    });
 
-  it("puts eps where tfjs does (inside the root for RMSProp, outside for Adam)", () => {
-    // Tiny gradients and a large eps make the position of eps visible.
-    const eps = 1e-2, g = 1e-2;
-    expect(compare(new RMSProp(0.01, 0.9, eps), tf.train.rmsprop(0.01, 0.9, 0, eps), 10, g)).toBeLessThan(TOL);
-    expect(compare(new Adam(0.01, 0.9, 0.999, eps), tf.train.adam(0.01, 0.9, 0.999, eps), 11, g)).toBeLessThan(TOL);
-    // and a wrong placement would be detected: Adam's eps inside the root differs by far more than TOL
-    expect(compare(new Adam(0.01, 0.9, 0.999, eps * eps), tf.train.adam(0.01, 0.9, 0.999, eps), 11, g)).toBeGreaterThan(100 * TOL);
-  });
+    it("puts eps where tfjs does (inside the root for RMSProp, outside for Adam)", () => {
+      // Tiny gradients and a large eps make the position of eps visible.
+      const eps = 1e-2, g = 1e-2;
+      expect(compare(new RMSProp(0.01, 0.9, eps), tf.train.rmsprop(0.01, 0.9, 0, eps), 10, g)).toBeLessThan(TOL);
+      expect(compare(new Adam(0.01, 0.9, 0.999, eps), tf.train.adam(0.01, 0.9, 0.999, eps), 11, g)).toBeLessThan(TOL);
+      // and a wrong placement would be detected: Adam's eps inside the root differs by far more than TOL
+      expect(compare(new Adam(0.01, 0.9, 0.999, eps * eps), tf.train.adam(0.01, 0.9, 0.999, eps), 11, g)).toBeGreaterThan(100 * TOL);
+    });
 
-  it("createOptimizer builds each optimiser by name", () => {
-    expect(compare(createOptimizer("adam", 0.01, { beta1: 0.8 }), tf.train.adam(0.01, 0.8, 0.999), 12)).toBeLessThan(TOL);
-    expect(compare(createOptimizer("momentum", 0.05, { beta: 0.5 }), tf.train.momentum(0.05, 0.5), 13)).toBeLessThan(TOL);
-    expect(createOptimizer("rmsprop", 0.1).name).toBe("rmsprop");
-    expect(() => createOptimizer("nadam" as never, 0.1)).toThrow(/unknown optimiser "nadam"/);
+    it("createOptimizer builds each optimiser by name", () => {
+      expect(compare(createOptimizer("adam", 0.01, { beta1: 0.8 }), tf.train.adam(0.01, 0.8, 0.999), 12)).toBeLessThan(TOL);
+      expect(compare(createOptimizer("momentum", 0.05, { beta: 0.5 }), tf.train.momentum(0.05, 0.5), 13)).toBeLessThan(TOL);
+      expect(createOptimizer("rmsprop", 0.1).name).toBe("rmsprop");
+      expect(() => createOptimizer("nadam" as never, 0.1)).toThrow(/unknown optimiser "nadam"/);
+    });
   });
 });
 
