@@ -43,6 +43,8 @@ require(${JSON.stringify(SETUP)});`;
   });
 
   it.skipIf(notSetUp)("does nothing, and says so, where tfjs-node already works", () => {
+    // (In CI without a working tfjs-node, fail here rather than let this run build it.)
+    expect(loads.status, `tfjs-node does not load: ${loads.stderr.slice(-400)}`).toBe(0);
     const r = node([SETUP]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\[setup:tfjs-node\] tfjs-node 4\.22\.0 already works \(TensorFlow 2\.21\.0\); nothing to do$/);
