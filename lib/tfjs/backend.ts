@@ -10,8 +10,8 @@
 //
 // Where tfjs-node's own install cannot download libtensorflow,
 // `npm run setup:tfjs-node` builds it from PyPI's TensorFlow wheel (README).
-// NNLAB_TFJS_BACKEND=tensorflow|wasm|cpu puts one backend first (the tests and
-// the benchmark run each backend this way); the others remain fallbacks.
+// NNLAB_TFJS_BACKEND=tensorflow|wasm|cpu puts one backend first (e.g. to run a
+// notebook or the benchmark on wasm where tfjs-node works); the others remain fallbacks.
 //
 // tfjs itself is required on first use, not at import time, so that
 // `import … from "nnlab"` stays quick for code that never touches tfjs.
