@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .requiredOption("--assignment <notebook>", "the instructor's notebook (solutions/X.ipynb) with the tests and hidden tests")
     .requiredOption("--out <dir>", "output folder: DIR/<student>/results.json, feedback.md, feedback.html and DIR/grades.csv")
     .option("-j, --jobs <n>", `submissions graded at the same time (default: ${os.availableParallelism()}, the number of cores)`)
-    .option("--compilers <n>", "TypeScript converter processes shared by all jobs (default: 1, or 2 from 4 cores up)")
+    .option("--compilers <n>", "TypeScript converter processes shared by all jobs (default: one per job, so one submission's slow cell never makes another wait)")
     .option("--force", "grade again submissions that already have results in DIR")
     .option("--shard <i/n>", "grade only the i-th of n equal shares (for clusters; combine with nnlab merge)")
     .option("--json", "machine-readable progress: one JSON object per line on stdout")

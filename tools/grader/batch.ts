@@ -33,7 +33,7 @@ export interface GradeOptions {
   outDir: string;
   /** Submissions graded at the same time (default: number of CPU cores). */
   jobs?: number;
-  /** TypeScript converter processes (default: 1, or 2 from 4 cores up). */
+  /** TypeScript converter processes (default: one per job, so a slow conversion never holds up another submission). */
   compilers?: number;
   /** A warm converter pool to use (and leave running) instead of starting one. */
   compiler?: CompilerPool;
@@ -120,7 +120,7 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
       : undefined;
     const sandbox = SandboxRoot.create();
     guard?.onStop(() => sandbox.dispose());
-    const compiler = opts.compiler ?? (await CompilerPool.start({ cwd: sandbox.compileDir, workers: opts.compilers ?? (os.availableParallelism() >= 4 ? 2 : 1) }));
+    const compiler = opts.compiler ?? (await CompilerPool.start({ cwd: sandbox.compileDir, workers: opts.compilers ?? jobs }));
     if (!opts.compiler) guard?.onStop(() => void compiler.close());
     const hits0 = compiler.hits;
     const misses0 = compiler.misses;

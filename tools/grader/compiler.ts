@@ -49,9 +49,11 @@ class Worker {
   private nextId = 0;
   readonly ready: Promise<void>;
   dead = false;
+  /** Given to one conversion at a time (pool.acquire), so a cell's time limit starts when its conversion does. */
+  busy = false;
 
   constructor(private readonly child: ChildProcess) {
-    this.ready = new Promise((resolve, reject) => {
+    this.ready = new Promise<void>((resolve, reject) => {
       child.once("message", (m: { ready?: boolean }) => (m?.ready ? resolve() : reject(new Error("compiler did not start"))));
       child.once("exit", (code) => reject(new Error(`the TypeScript compiler process exited (code ${code}) while starting`)));
     });
@@ -76,7 +78,12 @@ class Worker {
   }
 
   /** Converts one cell; past `timeoutMs` the process is killed (a cell must not hold the converter). */
-  convert(prevDecl: string, src: string, timeoutMs: number): Promise<Converted> {
+  async convert(prevDecl: string, src: string, timeoutMs: number): Promise<Converted> {
+    try {
+      await this.ready; // a fresh process's start-up does not count against the cell
+    } catch (e) {
+      return converterFailure(`the TypeScript converter did not start: ${(e as Error).message}`);
+    }
     return new Promise((resolve) => {
       const id = ++this.nextId;
       const pending: Pending = { resolve };
@@ -112,7 +119,7 @@ export function diagnostic(messageText: string): Diagnostic {
 }
 
 export interface CompilerOptions {
-  /** Number of converter processes (default 1). */
+  /** Number of converter processes (default 1). With one per grading job, no submission ever waits for another's conversion. */
   workers?: number;
   /** An empty directory that can resolve node_modules (the converter's working directory). */
   cwd: string;
@@ -122,6 +129,7 @@ export interface CompilerOptions {
 
 export class CompilerPool {
   private cache = new Map<string, Promise<ConvertResult>>();
+  private waiting: (() => void)[] = [];
   hits = 0;
   misses = 0;
 
@@ -159,13 +167,17 @@ export class CompilerPool {
       return hit;
     }
     this.misses++;
-    const worker = this.worker();
-    const result = worker.convert(prevDecl, src, timeoutMs).then((r) => {
-      if (r[CONVERTER_FAILED]) {
-        this.cache.delete(key);
-        void worker.kill();
+    const result = this.acquire().then(async (worker) => {
+      try {
+        const r = await worker.convert(prevDecl, src, timeoutMs);
+        if (r[CONVERTER_FAILED]) {
+          this.cache.delete(key);
+          await worker.kill();
+        }
+        return checkSideOutputs(r);
+      } finally {
+        this.release(worker);
       }
-      return checkSideOutputs(r);
     });
     this.cache.set(key, result);
     const limit = this.opts.cacheSize ?? 20_000;
@@ -173,9 +185,22 @@ export class CompilerPool {
     return result;
   }
 
-  private worker(): Worker {
-    this.workers = this.workers.map((w) => (w.dead ? spawnWorker(this.opts.cwd) : w));
-    return this.workers.reduce((a, b) => (b.load < a.load ? b : a));
+  /** An idle converter (a dead one is replaced first); waits while all are busy. */
+  private async acquire(): Promise<Worker> {
+    for (;;) {
+      this.workers = this.workers.map((w) => (w.dead && !w.busy ? spawnWorker(this.opts.cwd) : w));
+      const idle = this.workers.find((w) => !w.busy && !w.dead);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(worker: Worker): void {
+    worker.busy = false;
+    this.waiting.shift()?.();
   }
 
   async close(): Promise<void> {
