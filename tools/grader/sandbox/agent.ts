@@ -81,24 +81,11 @@ function closeOtherDoors(): void {
   // Signals: a submission must not kill the grader or the other kernels.
   lock(process, "kill", denied("process.kill"));
   lock(process, "_kill", denied("process._kill"));
-  // A heap snapshot would contain the secret; flags could re-open natives syntax.
+  // Heap snapshots and trace-event files are written to disk outside the permission model's
+  // control; V8 flags could re-open natives syntax.
   const v8 = require("node:v8");
   for (const name of ["getHeapSnapshot", "writeHeapSnapshot", "setFlagsFromString", "setHeapSnapshotNearHeapLimit"]) lock(v8, name, denied(`v8.${name}`));
-  // tslab runs every cell through vm.runInThisContext: nobody gets to wrap it and read the test code.
-  const vm = require("node:vm");
-  lock(vm, "runInThisContext", vm.runInThisContext);
-  // The kernel's commands (cell code included) reach only the listeners the kernel registered
-  // before any notebook code ran; a cell's process.on("message") hears nothing.
-  const emit = process.emit;
-  const kernelListeners = process.listeners("message");
-  lock(process, "emit", function (this: unknown, event: unknown) {
-    if (event === "message") {
-      const args = [arguments[1], arguments[2]];
-      for (let i = 0; i < kernelListeners.length; i++) ReflectApply(kernelListeners[i], process, args);
-      return kernelListeners.length > 0;
-    }
-    return ReflectApply(emit, this, arguments);
-  });
+  lock(require("node:trace_events"), "createTracing", denied("trace_events.createTracing"));
 }
 
 function installReporter(): void {
