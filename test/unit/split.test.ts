@@ -80,4 +80,10 @@ describe("splitRun", () => {
     const r = splitRun(`const c = check;\nc.equal(f(1), 2);`, student, false);
     expect(r.forgeable[0]).toMatch(/line 1: `check` is used other than/);
   });
+
+  it("property names are not references to the student's names", () => {
+    const r = splitRun("check.close(mm(a), ag.mm(a).value, 1e-9);\ncheck.equal(f(1), { mm: 2 }.mm);", new Set(["mm", "f"]), true);
+    expect(r.sites.map((s) => s.expectedFromStudent)).toEqual([false, false]);
+    expect(r.forgeable).toEqual([]);
+  });
 });

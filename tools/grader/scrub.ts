@@ -6,6 +6,9 @@ import type { Notebook } from "../notebook";
 import { cellRole } from "../assignment/metadata";
 import { hiddenFragments } from "../assignment/regions";
 
+const HINT_LINE = /^\s*\/\/\s*hint:\s*(.+)$/gim;
+const HINT_LINE_START = /^\/\/\s*hint:/i;
+
 export class Scrubber {
   private readonly fragments: string[];
 
@@ -16,10 +19,14 @@ export class Scrubber {
 
   static forAssignment(nb: Notebook): Scrubber {
     const all: string[] = [];
+    const hints: string[] = [];
     nb.cells.forEach((cell, k) => {
-      if (cellRole(cell) === "test") all.push(...hiddenFragments(cell.source, `cell ${k + 1}`));
+      if (cellRole(cell) !== "test") return;
+      all.push(...hiddenFragments(cell.source, `cell ${k + 1}`));
+      for (const m of cell.source.matchAll(HINT_LINE)) hints.push(m[1].trim());
     });
-    return new Scrubber(all);
+    // Hints are published on purpose: neither they nor the words they contain are scrubbed.
+    return new Scrubber(all.filter((f) => !HINT_LINE_START.test(f) && !hints.some((h) => h.includes(f))));
   }
 
   text(s: string): string {

@@ -163,12 +163,17 @@ function taintedNames(file: TS.SourceFile, studentNames: ReadonlySet<string>): S
   return tainted;
 }
 
+/** Does `node` refer to one of `names`? (Property names — `obj.mm`, `{ mm: 1 }` — are not references.) */
 function mentions(node: TS.Node, names: ReadonlySet<string>): boolean {
   const t = ts();
   let found = false;
+  const isPropertyName = (id: TS.Identifier) => {
+    const p = id.parent;
+    return !!p && (((t.isPropertyAccessExpression(p) || t.isQualifiedName(p)) && (p as TS.PropertyAccessExpression).name === id) || ((t.isPropertyAssignment(p) || t.isMethodDeclaration(p) || t.isPropertyDeclaration(p)) && p.name === id));
+  };
   const visit = (n: TS.Node): void => {
     if (found) return;
-    if (t.isIdentifier(n) && names.has(n.text)) found = true;
+    if (t.isIdentifier(n) && names.has(n.text) && !isPropertyName(n)) found = true;
     else t.forEachChild(n, visit);
   };
   visit(node);
