@@ -23,6 +23,7 @@ const ObjectPrototype = Object.prototype;
 const ObjectFreeze = Object.freeze;
 const ArrayIsArray = Array.isArray;
 const ArrayBufferIsView = ArrayBuffer.isView;
+const DataViewCtor = DataView;
 const MathAbs = Math.abs;
 const MathMax = Math.max;
 const NumberIsFinite = Number.isFinite;
@@ -108,6 +109,12 @@ function isMatrixLike(v: Record<string, unknown>): v is { rows: number; cols: nu
   return typeof v.rows === "number" && typeof v.cols === "number" && v.data !== undefined && ArrayBufferIsView(v.data);
 }
 
+/** "6×1": a shape for messages. */
+const shapeText = (rows: number, cols: number) => `${rows}×${cols}`;
+
+/** Where entry (i, j) of a matrix at `path` is, for messages: "entry (1, 0)", or "[2] entry (1, 0)" inside a list. */
+const entryAt = (path: string, i: number, j: number) => `${path ? path + " " : ""}entry (${i}, ${j})`;
+
 /** The first place where `a` and `b` differ, or undefined when they are deeply equal. */
 function difference(a: unknown, b: unknown, path: string, depth: number): string | undefined {
   if (typeof b !== "object" || b === null || typeof a !== "object" || a === null) {
@@ -115,6 +122,18 @@ function difference(a: unknown, b: unknown, path: string, depth: number): string
     return `${path || "value"} is ${describe(a)}, expected ${describe(b)}`;
   }
   if (depth > 64) return `${path} is nested too deeply to compare`;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  if (isMatrixLike(ra) && isMatrixLike(rb)) {
+    // Two matrices: the shape first, then entries by (row, column) rather than by flat index.
+    if (ra.rows !== rb.rows || ra.cols !== rb.cols) return `${path || "value"} is ${shapeText(ra.rows, ra.cols)}, expected ${shapeText(rb.rows, rb.cols)}`;
+    for (let k = 0; k < rb.data.length; k++) {
+      const x = ra.data[k];
+      const y = rb.data[k];
+      if (!(x === y || (NumberIsNaN(x) && NumberIsNaN(y)))) return `${entryAt(path, (k - (k % rb.cols)) / rb.cols, k % rb.cols)} is ${describe(x)}, expected ${describe(y)}`;
+    }
+    return undefined;
+  }
   const at = (k: string | number) => (typeof k === "number" ? `${path}[${k}]` : path ? `${path}.${k}` : k);
   const listA = ArrayIsArray(a) || ArrayBufferIsView(a);
   const listB = ArrayIsArray(b) || ArrayBufferIsView(b);
@@ -166,25 +185,71 @@ function difference(a: unknown, b: unknown, path: string, depth: number): string
   return undefined;
 }
 
-/** Numbers of a scalar, nested array, typed array or matrix, with its shape for messages. */
-function numbers(v: unknown, what: string, out: number[], shape: number[], level: number): void {
+/**
+ * The numbers of a scalar, (nested) array, typed array or matrix, in order,
+ * with where each one sits (for messages) and every 2-D block met on the way
+ * (a matrix, or an array of equally long rows of numbers), so shapes can be compared.
+ */
+interface Flat {
+  nums: number[];
+  where: string[];
+  blocks: { path: string; rows: number; cols: number }[];
+}
+
+/** A non-empty array of equally long arrays of numbers: a matrix written as rows. */
+function gridCols(v: ArrayLike<unknown>): number | undefined {
+  if (v.length === 0) return undefined;
+  let cols = -1;
+  for (let i = 0; i < v.length; i++) {
+    const row = v[i];
+    if (!(ArrayIsArray(row) || (ArrayBufferIsView(row) && !(row instanceof DataViewCtor)))) return undefined;
+    const r = row as ArrayLike<unknown>;
+    if (cols === -1) cols = r.length;
+    else if (r.length !== cols) return undefined;
+    for (let j = 0; j < r.length; j++) if (typeof r[j] !== "number") return undefined;
+  }
+  return cols;
+}
+
+function flatten(v: unknown, what: string, flat: Flat, path: string, depth: number): void {
   if (typeof v === "number") {
-    out[out.length] = v;
+    flat.nums[flat.nums.length] = v;
+    flat.where[flat.where.length] = path ? `entry ${path}` : "value";
     return;
   }
+  if (depth > 64) fail(undefined, `${what} is nested too deeply to compare`);
   if (typeof v === "object" && v !== null && isMatrixLike(v as Record<string, unknown>)) {
     const m = v as { rows: number; cols: number; data: ArrayLike<number> };
-    if (level === 0) (shape[0] = m.rows), (shape[1] = m.cols);
-    for (let i = 0; i < m.data.length; i++) out[out.length] = m.data[i];
+    flat.blocks[flat.blocks.length] = { path, rows: m.rows, cols: m.cols };
+    for (let k = 0; k < m.data.length; k++) {
+      flat.nums[flat.nums.length] = m.data[k];
+      flat.where[flat.where.length] = m.cols > 0 ? entryAt(path, (k - (k % m.cols)) / m.cols, k % m.cols) : `entry ${path}[${k}]`;
+    }
     return;
   }
   if (ArrayIsArray(v) || ArrayBufferIsView(v)) {
     const a = v as ArrayLike<unknown>;
-    if (shape.length === level) shape[level] = a.length;
-    for (let i = 0; i < a.length; i++) numbers(a[i], what, out, shape, level + 1);
+    const cols = gridCols(a);
+    if (cols !== undefined) {
+      flat.blocks[flat.blocks.length] = { path, rows: a.length, cols };
+      for (let i = 0; i < a.length; i++) {
+        const row = a[i] as ArrayLike<number>;
+        for (let j = 0; j < cols; j++) {
+          flat.nums[flat.nums.length] = row[j];
+          flat.where[flat.where.length] = entryAt(path, i, j);
+        }
+      }
+      return;
+    }
+    for (let i = 0; i < a.length; i++) flatten(a[i], what, flat, `${path}[${i}]`, depth + 1);
     return;
   }
   fail(undefined, `${what} is ${describe(v)}, not a number, array of numbers or matrix`);
+}
+
+/** " (6×1)" when the value is one matrix, else nothing. */
+function shapeNote(f: Flat): string {
+  return f.blocks.length === 1 && f.blocks[0].path === "" ? ` (${shapeText(f.blocks[0].rows, f.blocks[0].cols)})` : "";
 }
 
 export function createCheck(options: CheckOptions = {}): Check {
@@ -199,23 +264,29 @@ export function createCheck(options: CheckOptions = {}): Check {
 
     close(actual, expected, tol = 1e-6, message) {
       if (typeof tol !== "number" || !(tol >= 0)) fail(message, `tolerance must be a number ≥ 0, got ${describe(tol)}`);
-      const a: number[] = [];
-      const b: number[] = [];
-      const sa: number[] = [];
-      const sb: number[] = [];
-      numbers(actual, "actual value", a, sa, 0);
-      numbers(expected, "expected value", b, sb, 0);
-      if (a.length !== b.length) fail(message, `got ${a.length} numbers (shape ${sa.join("×") || "scalar"}), expected ${b.length} (shape ${sb.join("×") || "scalar"})`);
-      for (let i = 0; i < b.length; i++) {
-        const x = a[i];
-        const y = b[i];
+      const a: Flat = { nums: [], where: [], blocks: [] };
+      const b: Flat = { nums: [], where: [], blocks: [] };
+      flatten(actual, "actual value", a, "", 0);
+      flatten(expected, "expected value", b, "", 0);
+      // Shapes are compared where both sides have a 2-D block at the same place (a 6×1 column is not a 1×6 row);
+      // a flat list against a matrix is compared by its numbers only.
+      if (a.blocks.length === b.blocks.length) {
+        for (let k = 0; k < b.blocks.length; k++) {
+          const x = a.blocks[k];
+          const y = b.blocks[k];
+          if (x.path === y.path && (x.rows !== y.rows || x.cols !== y.cols)) fail(message, `${y.path || "value"} is ${shapeText(x.rows, x.cols)}, expected ${shapeText(y.rows, y.cols)}`);
+        }
+      }
+      if (a.nums.length !== b.nums.length) fail(message, `got ${a.nums.length} numbers${shapeNote(a)}, expected ${b.nums.length}${shapeNote(b)}`);
+      for (let i = 0; i < b.nums.length; i++) {
+        const x = a.nums[i];
+        const y = b.nums[i];
         if (NumberIsNaN(y) && NumberIsNaN(x)) continue;
         if (!NumberIsFinite(y) && x === y) continue;
         const err = MathAbs(x - y);
         // Absolute tolerance near zero, relative tolerance for large numbers.
         if (!(err <= tol * MathMax(1, MathAbs(y)))) {
-          const where = b.length === 1 ? "value" : `entry ${i}`;
-          fail(message, `${where} is ${describe(x)}, expected ${describe(y)} (difference ${describe(err)} > tolerance ${describe(tol)})`);
+          fail(message, `${b.where[i]} is ${describe(x)}, expected ${describe(y)} (difference ${describe(err)} > tolerance ${describe(tol)})`);
         }
       }
     },
