@@ -123,7 +123,12 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  return total;",
     ].join("\n");
     const tests = await gradeWithWrongAnswer("E01-parameter-counting", "count_with_intercepts", wrong);
-    expectCaught(tests, "test_count_with_intercepts", "test_count_with_intercepts_hidden");
+    // A visible test has an architecture whose input and output sizes differ (issue 11), so the student sees
+    // this mistake before submitting; the hidden tests still take their points.
+    expect(tests.wrong.get("test_count_with_intercepts")!.score, "the visible (2, 3, 1) case should fail").toBe(0);
+    expect(tests.correct.get("test_count_with_intercepts")!.score).toBe(tests.correct.get("test_count_with_intercepts")!.maxScore);
+    expect(tests.wrong.get("test_count_with_intercepts_hidden")!.score).toBe(0);
+    expect(tests.correct.get("test_count_with_intercepts_hidden")!.score).toBe(tests.correct.get("test_count_with_intercepts_hidden")!.maxScore);
   }, 300_000);
 
   it("E02: a dense layer that reads every row's inputs from row 0 (right for one sample, wrong for a batch)", async () => {
