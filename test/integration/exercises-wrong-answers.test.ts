@@ -114,7 +114,7 @@ function expectCaught(graded: { correct: Map<string, TestResult>; wrong: Map<str
 }
 
 describe("hidden tests catch plausible wrong answers that pass the visible tests", () => {
-  it("E01: intercepts counted per input unit, u(l−1)·(u(l)+1), instead of per output unit", async () => {
+  it("E01: intercepts counted per input unit, u(l−1)·(u(l)+1), instead of per output unit — a visible test shows it too, and the hidden tests still take their points", async () => {
     // Equal to the right count whenever u(0) = u(L) (the visible examples), wrong for (10, 1), (10, 100, 1)…
     const wrong = [
       "  countWeights(units); // checks the sizes",
@@ -125,10 +125,27 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     const tests = await gradeWithWrongAnswer("E01-parameter-counting", "count_with_intercepts", wrong);
     // A visible test has an architecture whose input and output sizes differ (issue 11), so the student sees
     // this mistake before submitting; the hidden tests still take their points.
-    expect(tests.wrong.get("test_count_with_intercepts")!.score, "the visible (2, 3, 1) case should fail").toBe(0);
-    expect(tests.correct.get("test_count_with_intercepts")!.score).toBe(tests.correct.get("test_count_with_intercepts")!.maxScore);
-    expect(tests.wrong.get("test_count_with_intercepts_hidden")!.score).toBe(0);
-    expect(tests.correct.get("test_count_with_intercepts_hidden")!.score).toBe(tests.correct.get("test_count_with_intercepts_hidden")!.maxScore);
+    for (const id of ["test_count_with_intercepts", "test_count_with_intercepts_hidden"]) {
+      expect(tests.wrong.get(id)!.score, `${id} should fail with the wrong answer`).toBe(0);
+      expect(tests.correct.get(id)!.score, `${id} should pass with the correct answer`).toBe(tests.correct.get(id)!.maxScore);
+    }
+  }, 300_000);
+
+  it("E01: layer sizes checked for being positive but not for being whole numbers", async () => {
+    // The visible tests only try a single layer; the hidden ones also an empty list, a 0 and a 2.5.
+    const wrong = [
+      "  if (units.length < 2) throw new RangeError(\"need at least an input and an output layer\");",
+      "  for (const u of units) if (u <= 0) throw new RangeError(\"every layer size must be positive\"); // 2.5 slips through",
+      "  let total = 0;",
+      "  for (let l = 1; l < units.length; l++) total += units[l - 1] * units[l];",
+      "  return total;",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E01-parameter-counting", "count_weights", wrong);
+    expectCaught(tests, "test_count_weights", "test_count_weights_hidden");
+    // The feedback names the failed hidden check by its hint, and only that one.
+    const feedback = tests.wrong.get("test_count_weights_hidden")!.output;
+    expect(feedback).toContain("Hint: a layer size that is not a whole number must throw a RangeError");
+    expect(feedback).not.toContain("Hint: a layer size of zero");
   }, 300_000);
 
   it("E02: a dense layer that reads every row's inputs from row 0 (right for one sample, wrong for a batch)", async () => {
@@ -163,9 +180,26 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     expectCaught(tests, "test_softmax", "test_softmax_hidden");
   }, 300_000);
 
-  it("E05: rule 0 of the total (sum) loss instead of the mean loss, missing the 1/N", async () => {
+  it("E05: rule 0 of the total (sum) loss instead of the mean loss, missing the 1/N — a visible test shows it too, and the hidden tests still take their points", async () => {
     const tests = await gradeWithWrongAnswer("E05-backprop-rules", "rule0", "  return scale(sub(output, y), 2);");
-    expectCaught(tests, "test_rule0", "test_rule0_hidden");
+    // A visible test has a batch of two samples (issue 11), so the student sees this mistake before
+    // submitting; the hidden tests still take their points.
+    for (const id of ["test_rule0", "test_rule0_hidden"]) {
+      expect(tests.wrong.get(id)!.score, `${id} should fail with the wrong answer`).toBe(0);
+      expect(tests.correct.get(id)!.score, `${id} should pass with the correct answer`).toBe(tests.correct.get(id)!.maxScore);
+    }
+  }, 300_000);
+
+  it("E05: a ReLU derivative of 1 at a = 0 exactly (a ≥ 0 instead of a > 0)", async () => {
+    // Region 1 of the answer cell is rule2's body. No visible input has a pre-activation of exactly 0.
+    const wrong = [
+      '  if (activation === "identity") return gradH;',
+      '  const derivative = activation === "relu" ? a.map((v) => (v >= 0 ? 1 : 0)) : a.map((v) => sigmoid(v) * (1 - sigmoid(v)));',
+      "  return mul(gradH, derivative);",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E05-backprop-rules", "rules123", wrong, 1);
+    expectCaught(tests, "test_rules123", "test_rules123_hidden");
+    expect(tests.wrong.get("test_rules123_hidden")!.output).toContain("Hint: rule 2 with ReLU: σ'(a) = 0 for a ≤ 0, including a = 0 exactly");
   }, 300_000);
   it("E03: the mean convention divides by all N observations instead of the batch size", async () => {
     // Equal to the right answer for the full batch and for the sum convention (the visible cases),
@@ -252,7 +286,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     expectCaught(tests, "test_adam_step", "test_adam_step_hidden");
   }, 300_000);
 
-  it("E12: an L2 penalty on every parameter, intercepts included (invisible while the intercepts are 0)", async () => {
+  it("E12: an L2 penalty on every parameter, intercepts included — a visible test with non-zero intercepts shows it, and the hidden tests still take their points", async () => {
     const wrong = [
       "  const params = net.getParameters(); // weights and intercepts alike",
       "  let penalty = 0;",
@@ -261,6 +295,27 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  return { loss: data.loss + lambda * penalty, gradients: grads };",
     ].join("\n");
     const tests = await gradeWithWrongAnswer("E12-tfjs-twin-l2", "l2_loss_and_gradients", wrong);
-    expectCaught(tests, "test_l2_loss_and_gradients", "test_l2_loss_and_gradients_hidden");
+    // A visible test has non-zero intercepts (issue 11), so the student sees this mistake before
+    // submitting; the hidden tests still take their points.
+    for (const id of ["test_l2_loss_and_gradients", "test_l2_loss_and_gradients_hidden"]) {
+      expect(tests.wrong.get(id)!.score, `${id} should fail with the wrong answer`).toBe(0);
+      expect(tests.correct.get(id)!.score, `${id} should pass with the correct answer`).toBe(tests.correct.get(id)!.maxScore);
+    }
+  }, 300_000);
+
+  it("E12: a twin that puts the hidden activation on the first layer only (right with one hidden layer)", async () => {
+    // Every visible network has one hidden layer; the hidden tests have two, and none.
+    const wrong = [
+      "  const model = tf.sequential();",
+      "  net.weights.forEach((W, k) => {",
+      '    const activation = k === 0 ? (net.hiddenActivation === "identity" ? "linear" : net.hiddenActivation) : "linear";',
+      "    const layer = tf.layers.dense({ units: W.cols, activation, ...(k === 0 ? { inputShape: [W.rows] } : {}) });",
+      "    model.add(layer);",
+      "    layer.setWeights([toTensor(W), tf.tensor1d(Array.from(net.biases[k].data))]);",
+      "  });",
+      "  return model;",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E12-tfjs-twin-l2", "build_tf_model", wrong);
+    expectCaught(tests, "test_build_tf_model", "test_build_tf_model_hidden");
   }, 300_000);
 });
