@@ -13,5 +13,6 @@ export { descentPaths, gradientDescentPath, notesSurface } from "./descent-paths
 export type { DescentPath, DescentPathsOptions, Surface, Point2 } from "./descent-paths";
 export { simplexPlot, simplexLoss } from "./simplex";
 export type { SimplexLoss, SimplexOptions } from "./simplex";
-export { show, displayBundle, figureHtml, figureSummary, saveHtml, PLOTLY_MIME } from "./show";
-export type { DisplayBundle } from "./show";
+export { show, displayBundle, figureSummary, PLOTLY_MIME } from "./show";
+export type { DisplayBundle, PlotlyJson } from "./show";
+export { figureHtml, saveHtml } from "./html";

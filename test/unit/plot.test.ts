@@ -1,4 +1,7 @@
+import fs from "node:fs";
 import Module from "node:module";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   Figure,
@@ -16,6 +19,7 @@ import {
   lossCurves,
   networkDiagram,
   notesSurface,
+  saveHtml,
   scatterPlot,
   show,
   simplexLoss,
@@ -157,27 +161,39 @@ describe("show and its display bundle", () => {
     vi.restoreAllMocks();
   });
 
-  it("builds one bundle with plotly JSON, offline HTML and a text summary", () => {
+  it("builds one bundle with plotly JSON and a text summary, a few kilobytes, no HTML", () => {
     const bundle = displayBundle(fig);
-    expect(Object.keys(bundle).sort()).toEqual([PLOTLY_MIME, "text/html", "text/plain"].sort());
+    expect(Object.keys(bundle).sort()).toEqual([PLOTLY_MIME, "text/plain"].sort());
     expect(bundle[PLOTLY_MIME].data).toHaveLength(1);
     expect(bundle[PLOTLY_MIME].layout.title).toEqual({ text: "Loss per epoch" });
     expect(bundle["text/plain"]).toBe(figureSummary(fig));
     expect(JSON.parse(JSON.stringify(bundle))).toEqual(bundle);
+    expect(JSON.stringify(bundle).length).toBeLessThan(5_000);
   });
 
-  it("inlines plotly.js from node_modules, never a script URL", () => {
-    const html = figureHtml(fig, { inlinePlotly: true });
-    expect(html.length).toBeGreaterThan(1_000_000); // the whole library is in there
-    expect(html).toMatch(/if \(!window\.Plotly\)/);
+  it("figureHtml draws with the page's plotly.js and never carries the library or a script URL", () => {
+    const html = figureHtml(fig);
+    expect(html.length).toBeLessThan(5_000);
+    expect(html).toMatch(/window\.Plotly\.newPlot/);
     expect(html).not.toMatch(/<script[^>]*\bsrc\s*=/i);
-    expect(html).not.toMatch(/cdn\.plot\.ly\/plotly/);
-    const light = figureHtml(fig, { inlinePlotly: false });
-    expect(light.length).toBeLessThan(5_000);
-    expect(light).toMatch(/window\.Plotly\.newPlot/);
-    expect(light).not.toMatch(/<script[^>]*\bsrc\s*=/i);
-    // Only the library's own "</script" could end the script early; none may survive.
-    expect(html.match(/<\/script>/g)).toHaveLength(2);
+  });
+
+  it("saveHtml writes a standalone offline page with plotly.js inlined once", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-savehtml-"));
+    try {
+      const file = path.join(dir, "fig.html");
+      saveHtml(fig, file);
+      const page = fs.readFileSync(file, "utf8");
+      expect(page.length).toBeGreaterThan(1_000_000); // the whole library is in there
+      expect(page.split("plotly.js v").length - 1).toBe(1);
+      expect(page).not.toMatch(/<script[^>]*\bsrc\s*=/i);
+      expect(page).not.toMatch(/cdn\.plot\.ly\/plotly/);
+      // Only the library's own "</script" could end a script early; none may survive: 2 scripts, 2 ends.
+      expect(page.match(/<\/script>/g)).toHaveLength(2);
+      expect(page).toContain("<title>Loss per epoch</title>");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("outside tslab prints a one-line summary", () => {
@@ -186,7 +202,7 @@ describe("show and its display bundle", () => {
     expect(log).toHaveBeenCalledWith('[nnlab figure] "Loss per epoch": 1 trace (scatter)');
   });
 
-  it("inside tslab sends ONE display_data with both MIME types, plotly.js only in a session's first", () => {
+  it("inside tslab sends ONE small display_data per figure: plotly JSON and text, never plotly.js", () => {
     const sent: Array<{ data: Record<string, unknown>; update: boolean }> = [];
     const fake = "/fake/node_modules/tslab/dist/jupyter.js";
     const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
@@ -195,37 +211,16 @@ describe("show and its display bundle", () => {
       (globalThis as { __tslab__?: object }).__tslab__ = {};
       show(fig);
       show(fig);
-      (globalThis as { __tslab__?: object }).__tslab__ = {}; // a new kernel session / executor
-      show(fig);
     } finally {
       delete cache[fake];
     }
-    expect(sent).toHaveLength(3);
+    expect(sent).toHaveLength(2);
     for (const m of sent) {
       expect(m.update).toBe(false);
-      expect(Object.keys(m.data)).toEqual(expect.arrayContaining([PLOTLY_MIME, "text/html"]));
+      expect(Object.keys(m.data).sort()).toEqual([PLOTLY_MIME, "text/plain"].sort());
+      expect(m.data).toEqual(displayBundle(fig));
+      expect(JSON.stringify(m.data).length).toBeLessThan(5_000);
     }
-    const sizes = sent.map((m) => (m.data["text/html"] as string).length);
-    expect(sizes[0]).toBeGreaterThan(1_000_000);
-    expect(sizes[1]).toBeLessThan(5_000);
-    expect(sizes[2]).toBeGreaterThan(1_000_000);
-  });
-
-  it("leaves plotly.js out when NNLAB_INLINE_PLOTLY=0", () => {
-    const sent: string[] = [];
-    const fake = "/fake2/node_modules/tslab/dist/jupyter.js";
-    const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
-    cache[fake] = { exports: { lastWriteDisplayData: (m: { data: Record<string, string> }) => sent.push(m.data["text/html"]) } };
-    vi.stubEnv("NNLAB_INLINE_PLOTLY", "0");
-    try {
-      (globalThis as { __tslab__?: object }).__tslab__ = {};
-      show(fig);
-    } finally {
-      delete cache[fake];
-      vi.unstubAllEnvs();
-    }
-    expect(sent).toHaveLength(1);
-    expect(sent[0].length).toBeLessThan(5_000);
   });
 
   it("refuses things that are not figures", () => {

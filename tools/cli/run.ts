@@ -5,6 +5,7 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { NotebookError, readNotebookFile, writeNotebookFile } from "../notebook";
 import { KernelStartError, NotebookLanguageError, RunResult, runNotebook } from "../engine";
+import { ImageStep, ImagesUnavailableError } from "../images";
 import { CliError } from "./errors";
 
 interface RunFlags {
@@ -14,6 +15,8 @@ interface RunFlags {
   cellTimeout: number;
   timeout?: number;
   quiet?: boolean;
+  /** true: --images, false: --no-images, undefined: images when a Chromium is found. */
+  images?: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,12 +30,18 @@ export function register(program: Command): void {
     .option("--cell-timeout <seconds>", "time limit per cell", seconds, 30)
     .option("--timeout <seconds>", "time limit per notebook (default: none)", seconds)
     .option("--quiet", "print only notebooks that failed")
+    .option("--images", "add a PNG of every plotly figure to written notebooks; fail if no Chromium is found (default: add them when one is)")
+    .option("--no-images", "write figures as plotly JSON only")
     .addHelpText(
       "after",
       `
 Without --inplace or --out the notebooks are only executed and checked; nothing is written.
 Each notebook runs in its own kernel process with the notebook's folder as working directory.
 Prints one line per notebook: "ok" or the first failing cell (1-based cell number and In [n]).
+Written notebooks (--inplace, --out) get a PNG of each plotly figure next to its
+JSON, drawn by plotly.js in headless Chromium (/usr/bin/chromium or $NNLAB_CHROMIUM),
+so GitHub, nbviewer and nbconvert show the figures too; without a Chromium the
+notebooks are written without images and a note says so.
 Exit status: 0 all notebooks ran cleanly, 1 a notebook failed or could not be read, 2 bad usage.
 
 Examples:
@@ -63,11 +72,20 @@ async function runCommand(files: string[], flags: RunFlags): Promise<void> {
     }
   }
 
+  const writes = !!(flags.inplace || flags.out);
+  const images = new ImageStep(!writes || flags.images === false ? "off" : flags.images ? "required" : "auto", (l) => process.stderr.write(`${l}\n`));
   let failed = 0;
-  for (const file of files) {
-    const line = await runOne(file, flags);
-    if (!line.ok) failed++;
-    if (!line.ok || !flags.quiet) process.stdout.write(`${line.ok ? "ok   " : "error"}  ${file}  ${line.text}\n`);
+  try {
+    await images.prepare().catch((e) => {
+      throw e instanceof ImagesUnavailableError ? new CliError(`run: --images: ${e.reason}`, 1) : e;
+    });
+    for (const file of files) {
+      const line = await runOne(file, flags, images);
+      if (!line.ok) failed++;
+      if (!line.ok || !flags.quiet) process.stdout.write(`${line.ok ? "ok   " : "error"}  ${file}  ${line.text}\n`);
+    }
+  } finally {
+    await images.close();
   }
   if (files.length > 1 && !flags.quiet) {
     process.stdout.write(`${files.length - failed} of ${files.length} notebooks ran cleanly\n`);
@@ -75,7 +93,7 @@ async function runCommand(files: string[], flags: RunFlags): Promise<void> {
   if (failed > 0) process.exitCode = 1;
 }
 
-async function runOne(file: string, flags: RunFlags): Promise<{ ok: boolean; text: string }> {
+async function runOne(file: string, flags: RunFlags, images: ImageStep): Promise<{ ok: boolean; text: string }> {
   const started = Date.now();
   let result: RunResult;
   try {
@@ -94,14 +112,16 @@ async function runOne(file: string, flags: RunFlags): Promise<{ ok: boolean; tex
   }
 
   const target = flags.inplace ? file : flags.out ? path.join(flags.out, path.basename(file)) : undefined;
+  const pictures = target ? await images.add(result.notebook) : { note: "", failures: [] };
   if (target) writeNotebookFile(target, result.notebook);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const summary = `(${result.cells.length} code cell${result.cells.length === 1 ? "" : "s"}, ${seconds} s${target && !flags.inplace ? ` → ${target}` : ""})`;
+  const summary = `(${result.cells.length} code cell${result.cells.length === 1 ? "" : "s"}, ${pictures.note ? `${pictures.note}, ` : ""}${seconds} s${target && !flags.inplace ? ` → ${target}` : ""})`;
   // Cells tagged "raises-exception" are expected to fail (as in nbclient).
   const failing = result.cells
     .map((cell, k) => ({ cell, index: result.cellIndices[k] }))
     .filter(({ cell, index }) => cell.status !== "ok" && !expectsError(result.notebook.cells[index].metadata));
+  if (failing.length === 0 && pictures.failures.length > 0) return { ok: false, text: `figure image of ${pictures.failures[0]} ${summary}` };
   if (failing.length === 0) return { ok: true, text: summary };
   const { cell, index } = failing[0];
   const where = `cell ${index + 1} (In [${cell.executionCount ?? " "}])`;
