@@ -74,10 +74,13 @@ export class FigureRenderer {
     const job = this.page.evaluate(drawInPage, { figure, width, height, frame: shownFrame(figure), budget: PNG_BUDGET_BYTES, quality: JPEG_QUALITY });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`plotly.js did not draw the figure within ${RENDER_TIMEOUT_MS / 1000} s`)), RENDER_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`did not draw the figure within ${RENDER_TIMEOUT_MS / 1000} s`)), RENDER_TIMEOUT_MS);
     });
     try {
-      const url = await Promise.race([job, timeout]);
+      const url = await Promise.race([job, timeout]).catch((e: unknown) => {
+        // "page.evaluate: TypeError: ..." → "plotly.js: TypeError: ..."
+        throw new Error(`plotly.js: ${String(e instanceof Error ? e.message : e).replace(/^page\.evaluate: /, "")}`);
+      });
       const match = /^data:(image\/png|image\/jpeg);base64,/.exec(url);
       if (!match) throw new Error("plotly.js returned no image");
       return { mime: match[1] as FigureImage["mime"], base64: url.slice(match[0].length), width, height };
