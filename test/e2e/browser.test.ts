@@ -199,6 +199,8 @@ describe("JupyterLab in Chromium (playwright-core)", () => {
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     await openNotebook(page, lab!, file);
+    // Committed figures carry plotly JSON and a static image: JupyterLab must pick the interactive chart.
+    await page.locator(".jp-RenderedPlotly svg.main-svg").first().waitFor({ state: "visible", timeout: 60_000 });
 
     await clickMenu(page, "Run", "Run All Cells");
     const { codeCells } = await notebookState(page);
@@ -216,6 +218,9 @@ describe("JupyterLab in Chromium (playwright-core)", () => {
     const chart = page.locator(".jp-RenderedPlotly svg.main-svg").first();
     await chart.waitFor({ state: "visible", timeout: 60_000 });
     await chart.scrollIntoViewIfNeeded();
+    // What Save would write stays small: live figures are plotly JSON only, no copy of plotly.js.
+    const saved = await page.evaluate(() => JSON.stringify((window as any).jupyterapp.shell.currentWidget.content.model.toJSON()));
+    expect(saved.length, "bytes of the notebook as saved after Run All").toBeLessThan(1_000_000);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const shot = path.join(ARTIFACTS, "jupyterlab-notebook.png");
     await page.screenshot({ path: shot });

@@ -1,6 +1,5 @@
 // Putting figure images into an executed notebook: every output carrying
-// plotly JSON gets an image (image/png, or image/jpeg for shaded figures) of
-// that figure in the same MIME bundle.
+// plotly JSON gets a JPEG of that figure in the same MIME bundle.
 // Front ends with a plotly renderer (JupyterLab with jupyterlab-plotly,
 // VS Code) keep drawing the interactive chart from the JSON; viewers that run
 // no JavaScript (GitHub, nbviewer, nbconvert's HTML) show the image.
@@ -35,8 +34,12 @@ function isFigure(x: unknown): x is PlotlyFigure {
   return typeof x === "object" && x !== null && Array.isArray((x as PlotlyFigure).data);
 }
 
-/** The MIME types of figure images (an output carries at most one of them). */
-export const IMAGE_MIMES = ["image/png", "image/jpeg"] as const;
+/**
+ * Image types a figure output may already carry: ours from an earlier run, or
+ * the PNG snapshot jupyterlab-plotly adds when it saves (which would make it
+ * show that picture instead of the chart). Replaced by one fresh image.
+ */
+export const IMAGE_MIMES = ["image/jpeg", "image/png"] as const;
 
 /** Adds (or replaces) the image of every figure output of `nb`, in place. */
 export async function addFigureImages(nb: Notebook, renderer: FigureRenderer): Promise<ImagesAdded> {

@@ -10,22 +10,25 @@ import { findChromium, launchChromium } from "./chromium";
 /** Plotly's own size when a figure's layout sets none. */
 export const DEFAULT_SIZE = { width: 700, height: 450 };
 
+/**
+ * Figure images are JPEG, not PNG, for two reasons. JupyterLab's plotly
+ * renderer (jupyterlab-plotly) treats an image/png in a figure's bundle as its
+ * own snapshot and shows that picture instead of the interactive chart, so a
+ * PNG would freeze every committed figure until its cell is re-run; it leaves
+ * image/jpeg alone. And contour and heatmap shading, which PNG compresses
+ * badly, is a quarter of the size as JPEG. At quality 0.9 lines and text stay
+ * clean.
+ */
+export const IMAGE_MIME = "image/jpeg";
+const JPEG_QUALITY = 0.9;
+
 export interface FigureImage {
-  mime: "image/png" | "image/jpeg";
+  mime: typeof IMAGE_MIME;
   /** Base64, as nbformat stores images. */
   base64: string;
   width: number;
   height: number;
 }
-
-/**
- * Above this many bytes a PNG is usually a smooth colour field (contour or
- * heatmap shading), which PNG compresses badly; we then also try a JPEG at
- * quality 0.9 (text and lines stay clean, the shading loses nothing visible)
- * and keep whichever is smaller — it is typically a quarter of the PNG.
- */
-export const PNG_BUDGET_BYTES = 96 * 1024;
-const JPEG_QUALITY = 0.9;
 
 /** What the page needs to draw one figure (the plotly JSON of a notebook output). */
 export interface PlotlyFigure {
@@ -63,7 +66,7 @@ export class FigureRenderer {
   }
 
   /**
-   * The figure as a PNG (or JPEG, see PNG_BUDGET_BYTES) at its layout's size. An animated figure is drawn at
+   * The figure as a JPEG at its layout's size. An animated figure is drawn at
    * the frame its slider shows (else its last frame): the finished picture,
    * e.g. the whole descent path rather than its starting point.
    */
@@ -71,7 +74,7 @@ export class FigureRenderer {
     const layout = figure.layout ?? {};
     const width = positive(layout.width) ?? DEFAULT_SIZE.width;
     const height = positive(layout.height) ?? DEFAULT_SIZE.height;
-    const job = this.page.evaluate(drawInPage, { figure, width, height, frame: shownFrame(figure), budget: PNG_BUDGET_BYTES, quality: JPEG_QUALITY });
+    const job = this.page.evaluate(drawInPage, { figure, width, height, frame: shownFrame(figure), quality: JPEG_QUALITY });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`did not draw the figure within ${RENDER_TIMEOUT_MS / 1000} s`)), RENDER_TIMEOUT_MS);
@@ -81,9 +84,9 @@ export class FigureRenderer {
         // "page.evaluate: TypeError: ..." → "plotly.js: TypeError: ..."
         throw new Error(`plotly.js: ${String(e instanceof Error ? e.message : e).replace(/^page\.evaluate: /, "")}`);
       });
-      const match = /^data:(image\/png|image\/jpeg);base64,/.exec(url);
-      if (!match) throw new Error("plotly.js returned no image");
-      return { mime: match[1] as FigureImage["mime"], base64: url.slice(match[0].length), width, height };
+      const prefix = `data:${IMAGE_MIME};base64,`;
+      if (!url.startsWith(prefix)) throw new Error("the page returned no JPEG");
+      return { mime: IMAGE_MIME, base64: url.slice(prefix.length), width, height };
     } finally {
       clearTimeout(timer);
     }
@@ -113,12 +116,11 @@ interface DrawJob {
   width: number;
   height: number;
   frame: string | null;
-  budget: number;
   quality: number;
 }
 
-/** Runs inside the page: draw (at the chosen frame), export a data URL, clean up. */
-async function drawInPage({ figure, width, height, frame, budget, quality }: DrawJob): Promise<string> {
+/** Runs inside the page: draw (at the chosen frame), export a JPEG data URL, clean up. */
+async function drawInPage({ figure, width, height, frame, quality }: DrawJob): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const Plotly = (window as any).Plotly;
   const options = { format: "png", width, height, scale: 1 };
@@ -137,7 +139,7 @@ async function drawInPage({ figure, width, height, frame, budget, quality }: Dra
       Plotly.purge(el);
     }
   }
-  if ((png.length * 3) / 4 <= budget) return png;
+  // plotly's own JPEG export has no quality setting: re-encode its PNG.
   const image = new Image();
   image.src = png;
   await image.decode();
@@ -148,6 +150,5 @@ async function drawInPage({ figure, width, height, frame, budget, quality }: Dra
   ctx.fillStyle = "#fff"; // JPEG has no transparency
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(image, 0, 0);
-  const jpeg = canvas.toDataURL("image/jpeg", quality);
-  return jpeg.length < png.length ? jpeg : png;
+  return canvas.toDataURL("image/jpeg", quality);
 }
