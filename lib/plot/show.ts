@@ -7,7 +7,7 @@
 //   text/plain                      a one-line summary for text-only viewers.
 // That is a few kilobytes per figure: no copy of plotly.js ever goes into a
 // notebook. Viewers that run no JavaScript (GitHub, nbviewer, nbconvert) need
-// a picture instead: `nnlab run` adds an image/png of each figure to this same
+// a picture instead: `nnlab run` adds an image (JPEG) of each figure to this same
 // bundle when it executes a notebook (tools/images), which a kernel cannot do.
 // A standalone offline page with plotly.js inlined is `saveHtml` (html.ts).
 // Outside tslab `show` prints the one-line summary instead.

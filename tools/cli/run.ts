@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option("--cell-timeout <seconds>", "time limit per cell", seconds, 30)
     .option("--timeout <seconds>", "time limit per notebook (default: none)", seconds)
     .option("--quiet", "print only notebooks that failed")
-    .option("--images", "add a PNG of every plotly figure to written notebooks; fail if no Chromium is found (default: add them when one is)")
+    .option("--images", "add an image (JPEG) of every plotly figure to written notebooks; fail if no Chromium is found (default: add them when one is)")
     .option("--no-images", "write figures as plotly JSON only")
     .addHelpText(
       "after",
@@ -38,7 +38,7 @@ export function register(program: Command): void {
 Without --inplace or --out the notebooks are only executed and checked; nothing is written.
 Each notebook runs in its own kernel process with the notebook's folder as working directory.
 Prints one line per notebook: "ok" or the first failing cell (1-based cell number and In [n]).
-Written notebooks (--inplace, --out) get a PNG of each plotly figure next to its
+Written notebooks (--inplace, --out) get an image of each plotly figure next to its
 JSON, drawn by plotly.js in headless Chromium (/usr/bin/chromium or $NNLAB_CHROMIUM),
 so GitHub, nbviewer and nbconvert show the figures too; without a Chromium the
 notebooks are written without images and a note says so.

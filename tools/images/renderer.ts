@@ -1,4 +1,4 @@
-// FigureRenderer: plotly JSON in, PNG out, drawn by plotly.js itself in one
+// FigureRenderer: plotly JSON in, JPEG out, drawn by plotly.js itself in one
 // headless Chromium page — the same library and JSON JupyterLab draws, so the
 // picture is what a reader of the live notebook sees. One browser and one page
 // serve a whole `nnlab run` (starting Chromium costs about a second; a figure
