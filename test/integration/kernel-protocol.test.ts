@@ -31,7 +31,9 @@ function comparable(outputs: readonly AnyOutput[]): Array<Record<string, unknown
       if (last && last.type === "stream" && last.name === o.name) last.text = (last.text as string) + text;
       else out.push({ type: "stream", name: o.name, text });
     } else if (o.output_type === "display_data" || o.output_type === "execute_result") {
-      out.push({ type: o.output_type, mime: Object.keys(o.data ?? {}).sort() });
+      // nnlab run adds an image of each figure after execution; the kernel itself sends none.
+      const data = o.data ?? {};
+      out.push({ type: o.output_type, mime: Object.keys(data).filter((m) => !(m === "image/jpeg" && "application/vnd.plotly.v1+json" in data)).sort() });
     } else {
       out.push({ type: o.output_type });
     }
