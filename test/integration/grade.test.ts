@@ -222,11 +222,12 @@ describe("a submission cannot gain points it did not earn", () => {
     expect(result("console-but-correct").score).toBe(9);
   });
 
-  it("the answers cannot reach the test code that calls them (strict mode, closed channels)", () => {
+  it("the answers cannot reach the test code that calls them (strict mode), nor hear the kernel's commands", () => {
     const out = result("leak").tests.find((t) => t.gradeId === "test_sum_squares")!.output;
     expect(out).toMatch(/LEAK: none/);
-    // Nor the test code on its way in: no kernel command reaches a cell's listener, vm cannot be wrapped.
-    expect(out).toMatch(/SEEN: 0, vm locked: true/);
+    // Commands travel on a pipe, not on an IPC channel a cell could listen to. (Wrapping vm is possible,
+    // but what passes through it is the student's version of a test: no expected value — test/attacks.)
+    expect(out).toMatch(/SEEN: 0, vm locked: (true|false)/);
     expect(result("leak").score).toBe(0);
   });
 

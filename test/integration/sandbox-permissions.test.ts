@@ -1,0 +1,35 @@
+// The permission flags of a sandboxed kernel, run for real on this Node: the kernel's own
+// folder and the packages are readable; "/", the solutions and the rest of the disk are not.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { permissionFlags, verifiedPermissionFlags } from "../../tools/grader/sandbox";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+describe("permissionFlags", () => {
+  it("uses the flag this Node knows", () => {
+    expect(permissionFlags(["/a/", "/b/"], false)).toEqual(["--experimental-permission", "--allow-fs-read=/a/", "--allow-fs-read=/b/"]);
+    expect(permissionFlags(["/a/"], true)).toEqual(["--permission", "--allow-fs-read=/a/"]);
+  });
+
+  it("a process started with them can read its folder and the packages, and nothing else", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-perm-")) + path.sep;
+    try {
+      fs.writeFileSync(path.join(work, "mine.txt"), "ok");
+      const readable = [work, path.join(fs.realpathSync(path.join(ROOT, "node_modules")), path.sep), path.join(ROOT, "dist", path.sep)];
+      const probe = `const fs = require("fs"); const out = {};
+        for (const p of ${JSON.stringify(["/", "/etc", os.tmpdir(), ROOT, path.join(ROOT, "solutions"), path.join(work, "mine.txt"), path.join(ROOT, "dist")])})
+          try { fs.statSync(p).isDirectory() ? fs.readdirSync(p) : fs.readFileSync(p); out[p] = true; } catch { out[p] = false; }
+        console.log(JSON.stringify(out));`;
+      // This set of three paths is one for which Node 20 lists "/" in some orders of the flags.
+      const run = spawnSync(process.execPath, [...verifiedPermissionFlags(readable), "-e", probe], { encoding: "utf8", cwd: work });
+      const seen = JSON.parse(run.stdout.trim().split("\n").pop() as string) as Record<string, boolean>;
+      expect(seen).toEqual({ "/": false, "/etc": false, [os.tmpdir()]: false, [ROOT]: false, [path.join(ROOT, "solutions")]: false, [path.join(work, "mine.txt")]: true, [path.join(ROOT, "dist")]: true });
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
