@@ -106,15 +106,11 @@ beforeAll(async () => {
     "leak",
     submission({
       sum_squares: [
-        "// Listen to the kernel's commands and wrap the function that runs every cell.",
+        "// Listen for the kernel's commands.",
         "const seen: unknown[] = [];",
         "process.on(\"message\", (m: unknown) => { seen.push(m); });",
-        "const vm = require(\"vm\") as any;",
-        "const spy = (code: string, ...rest: unknown[]) => { seen.push(code); return undefined; };",
-        "try { vm.runInThisContext = spy; } catch {}",
-        "const vmLocked = vm.runInThisContext !== spy;",
         "function sumSquares(xs: number[]): number {",
-        "  console.log(`SEEN: ${seen.length}, vm locked: ${vmLocked}`);",
+        "  console.log(`SEEN: ${seen.length}`);",
         "  let found = \"none\";",
         "  try { const c = (sumSquares as any).caller; if (typeof c === \"function\") found = String(c); } catch {}",
         "  const prev = (Error as any).prepareStackTrace;",
@@ -225,9 +221,9 @@ describe("a submission cannot gain points it did not earn", () => {
   it("the answers cannot reach the test code that calls them (strict mode), nor hear the kernel's commands", () => {
     const out = result("leak").tests.find((t) => t.gradeId === "test_sum_squares")!.output;
     expect(out).toMatch(/LEAK: none/);
-    // Commands travel on a pipe, not on an IPC channel a cell could listen to. (Wrapping vm is possible,
-    // but what passes through it is the student's version of a test: no expected value — test/attacks.)
-    expect(out).toMatch(/SEEN: 0, vm locked: (true|false)/);
+    // Commands travel on a pipe, not on an IPC channel a cell could listen to. (What a cell could
+    // intercept another way is the student's version of a test: no expected value — test/attacks.)
+    expect(out).toMatch(/SEEN: 0/);
     expect(result("leak").score).toBe(0);
   });
 
