@@ -4,12 +4,16 @@
 //   const { ensurePythonEnv } = require("./scripts/python-env");
 //   const { python, env } = await ensurePythonEnv();   // env: spawn jupyter/nbclient with it
 //
-//   node scripts/python-env.js        # creates/updates .venv, prints the venv's python path
+//   node scripts/python-env.js             # creates/updates .venv, prints the venv's python path
+//   node scripts/python-env.js --nbgrader  # the same, plus nbgrader
 //
 // First use creates `.venv` (git-ignored) with `python3 -m venv`, pip installs
-// requirements-lab.txt into it and registers the tslab TypeScript kernel in
-// .venv/share/jupyter/kernels/tslab. Nothing is written to the user's global
-// Jupyter directories: the returned env points every Jupyter directory into .venv.
+// requirements-lab.txt into it and registers the course's TypeScript kernel
+// (tslab, patched; scripts/kernel.js) in .venv/share/jupyter/kernels/tslab.
+// Nothing is written to the user's global Jupyter directories: the returned
+// env points every Jupyter directory into .venv. With { nbgrader: true }
+// (`node scripts/python-env.js --nbgrader`) it also installs the pinned
+// nbgrader of requirements-nbgrader.txt (see docs/nbgrader.md).
 // A stamp file remembers what was installed, so a second call installs nothing.
 "use strict";
 
@@ -21,6 +25,7 @@ const { spawnSync, spawn } = require("child_process");
 const ROOT = path.resolve(__dirname, "..");
 const VENV = path.join(ROOT, ".venv");
 const REQUIREMENTS = path.join(ROOT, "requirements-lab.txt");
+const NBGRADER_REQUIREMENTS = path.join(ROOT, "requirements-nbgrader.txt");
 const STAMP = path.join(VENV, ".nnlab-stamp.json");
 const LOCK = path.join(VENV, ".nnlab-setup.lock");
 const MIN_PYTHON = [3, 9];
@@ -32,16 +37,10 @@ const venvBin = IS_WINDOWS ? path.join(VENV, "Scripts") : path.join(VENV, "bin")
 const venvPython = path.join(venvBin, IS_WINDOWS ? "python.exe" : "python");
 const jupyterShare = path.join(VENV, "share", "jupyter");
 
-/** Kernel spec for tslab, pinned to this checkout's node and tslab (not whatever is on PATH). */
+/** Kernel spec for the course's tslab kernel (scripts/kernel.js), pinned to this checkout's node and tslab. */
 function tslabKernelSpec() {
   return {
-    argv: [
-      process.execPath,
-      path.join(ROOT, "node_modules", "tslab", "bin", "tslab"),
-      "kernel",
-      "--config-path",
-      "{connection_file}",
-    ],
+    argv: [process.execPath, path.join(ROOT, "scripts", "kernel.js"), "{connection_file}"],
     display_name: "TypeScript",
     language: "typescript",
   };
@@ -189,17 +188,21 @@ function log(msg) {
 }
 
 /**
- * Make sure .venv exists with the pinned packages and the tslab kernel.
+ * Make sure .venv exists with the pinned packages and the tslab kernel
+ * (and nbgrader, when `opts.nbgrader`; once installed it stays).
+ * @param {{ nbgrader?: boolean }} [opts]
  * @returns {Promise<{ python: string, env: NodeJS.ProcessEnv }>}
  */
-async function ensurePythonEnv() {
+async function ensurePythonEnv(opts = {}) {
   const requirements = fs.readFileSync(REQUIREMENTS, "utf8");
   const files = managedFiles();
   const filesHash = sha256(JSON.stringify(files));
   const reqHash = sha256(requirements);
+  const nbgraderHash = opts.nbgrader ? sha256(fs.readFileSync(NBGRADER_REQUIREMENTS, "utf8")) : undefined;
   const upToDate = () => {
     const s = readStamp();
-    return fs.existsSync(venvPython) && s.requirements === reqHash && s.files === filesHash;
+    const nbgraderOk = !nbgraderHash || s.nbgrader === nbgraderHash;
+    return fs.existsSync(venvPython) && s.requirements === reqHash && s.files === filesHash && nbgraderOk;
   };
   if (!upToDate()) {
     await withLock(async () => {
@@ -220,13 +223,20 @@ async function ensurePythonEnv() {
       if (stamp.requirements !== reqHash) {
         log(`installing ${path.basename(REQUIREMENTS)} into .venv (first run only; takes a minute)`);
         await run(venvPython, ["-m", "pip", "install", "--quiet", "-r", REQUIREMENTS], { env });
+        stamp.nbgrader = undefined; // pip may have changed what nbgrader depends on
+      }
+      if (nbgraderHash && stamp.nbgrader !== nbgraderHash) {
+        log(`installing ${path.basename(NBGRADER_REQUIREMENTS)} into .venv (first run only)`);
+        // Both files at once, so pip keeps the lab pins while resolving nbgrader's needs.
+        await run(venvPython, ["-m", "pip", "install", "--quiet", "-r", REQUIREMENTS, "-r", NBGRADER_REQUIREMENTS], { env });
+        stamp.nbgrader = nbgraderHash;
       }
       for (const [file, content] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, JSON.stringify(content, null, 2) + "\n");
       }
       const tmp = `${STAMP}.${process.pid}`;
-      fs.writeFileSync(tmp, JSON.stringify({ requirements: reqHash, files: filesHash }, null, 2) + "\n");
+      fs.writeFileSync(tmp, JSON.stringify({ requirements: reqHash, files: filesHash, nbgrader: stamp.nbgrader }, null, 2) + "\n");
       fs.renameSync(tmp, STAMP);
       log("ready");
     });
@@ -237,7 +247,13 @@ async function ensurePythonEnv() {
 module.exports = { ensurePythonEnv, venvEnv, tslabKernelSpec, findSystemPython, PythonEnvError, VENV, ROOT };
 
 if (require.main === module) {
-  ensurePythonEnv().then(
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== "--nbgrader");
+  if (unknown.length) {
+    console.error(`error: unknown option ${unknown[0]}\nusage: node scripts/python-env.js [--nbgrader]`);
+    process.exit(2);
+  }
+  ensurePythonEnv({ nbgrader: args.includes("--nbgrader") }).then(
     ({ python }) => console.log(python),
     (err) => {
       console.error(err instanceof PythonEnvError ? `error: ${err.message}` : err);

@@ -249,3 +249,37 @@ export async function startJupyterLab(opts: { port?: number; token?: string } = 
     stop,
   };
 }
+
+// ------------------------------------------------------------------ raw kernel messages
+
+export interface KernelRequest {
+  code: string;
+  /** Sent in the execute_request (Jupyter's default: true). */
+  stop_on_error?: boolean;
+}
+
+export interface KernelExchange {
+  /** The execute_reply's content. */
+  reply: Record<string, unknown> & { status: string };
+  /** iopub messages caused by the request (status messages left out), in arrival order. */
+  iopub: Array<{ msg_type: string; content: Record<string, unknown> }>;
+}
+
+/**
+ * Talk to the real kernel with jupyter_client (what nbclient uses underneath),
+ * in `cwd`. Each batch's requests are sent at once; the next batch waits until
+ * the kernel has answered all of them (test/helpers/kernel_session.py).
+ */
+export async function runKernelSession(cwd: string, batches: KernelRequest[][], kernel = "tslab"): Promise<KernelExchange[][]> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-session-"));
+  try {
+    const script = path.join(tmp, "script.json");
+    const out = path.join(tmp, "out.json");
+    fs.writeFileSync(script, JSON.stringify({ kernel, cwd, batches }));
+    const r = await runPython([path.join(ROOT, "test", "helpers", "kernel_session.py"), script, out]);
+    if (r.code !== 0 || !fs.existsSync(out)) throw new Error(`kernel_session.py failed (exit ${r.code}):\n${r.stderr}`);
+    return (JSON.parse(fs.readFileSync(out, "utf8")) as { batches: KernelExchange[][] }).batches;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .argument("<notebooks...>", ".ipynb files to execute")
     .option("--inplace", "write the executed notebook back over each input file")
     .option("--out <dir>", "write executed notebooks into DIR (same file names)")
-    .option("--allow-errors", "keep running after a failing cell and exit 0 (timeouts and crashes still fail)")
+    .option("--allow-errors", "keep running after a failing cell; exit 0 if cells only raised errors (timeouts and crashes still fail)")
     .option("--cell-timeout <seconds>", "time limit per cell", seconds, 30)
     .option("--timeout <seconds>", "time limit per notebook (default: none)", seconds)
     .option("--quiet", "print only notebooks that failed")
@@ -37,12 +37,14 @@ export function register(program: Command): void {
       `
 Without --inplace or --out the notebooks are only executed and checked; nothing is written.
 Each notebook runs in its own kernel process with the notebook's folder as working directory.
-Prints one line per notebook: "ok" or the first failing cell (1-based cell number and In [n]).
+Prints one line per notebook: "ok", or "error" and the first failing cell (1-based cell number
+and In [n]); with --allow-errors a notebook whose cells raised still says "error".
 Written notebooks (--inplace, --out) get an image of each plotly figure next to its
 JSON, drawn by plotly.js in headless Chromium (/usr/bin/chromium or $NNLAB_CHROMIUM),
 so GitHub, nbviewer and nbconvert show the figures too; without a Chromium the
 notebooks are written without images and a note says so.
-Exit status: 0 all notebooks ran cleanly, 1 a notebook failed or could not be read, 2 bad usage.
+Exit status: 0 all notebooks ran cleanly (or only raised errors, with --allow-errors),
+1 a notebook failed or could not be read, 2 bad usage.
 
 Examples:
   nnlab run notebooks/*.ipynb                   check that every lecture runs
@@ -74,6 +76,7 @@ async function runCommand(files: string[], flags: RunFlags): Promise<void> {
 
   const writes = !!(flags.inplace || flags.out);
   const images = new ImageStep(!writes || flags.images === false ? "off" : flags.images ? "required" : "auto", (l) => process.stderr.write(`${l}\n`));
+  let unclean = 0;
   let failed = 0;
   try {
     await images.prepare().catch((e) => {
@@ -81,19 +84,21 @@ async function runCommand(files: string[], flags: RunFlags): Promise<void> {
     });
     for (const file of files) {
       const line = await runOne(file, flags, images);
-      if (!line.ok) failed++;
+      if (!line.ok) unclean++;
+      if (!line.ok && !line.forgiven) failed++;
       if (!line.ok || !flags.quiet) process.stdout.write(`${line.ok ? "ok   " : "error"}  ${file}  ${line.text}\n`);
     }
   } finally {
     await images.close();
   }
   if (files.length > 1 && !flags.quiet) {
-    process.stdout.write(`${files.length - failed} of ${files.length} notebooks ran cleanly\n`);
+    process.stdout.write(`${files.length - unclean} of ${files.length} notebooks ran cleanly\n`);
   }
   if (failed > 0) process.exitCode = 1;
 }
 
-async function runOne(file: string, flags: RunFlags, images: ImageStep): Promise<{ ok: boolean; text: string }> {
+/** ok: every cell ran cleanly; forgiven: not ok, but --allow-errors lets the run pass. */
+async function runOne(file: string, flags: RunFlags, images: ImageStep): Promise<{ ok: boolean; forgiven?: boolean; text: string }> {
   const started = Date.now();
   let result: RunResult;
   try {
@@ -129,7 +134,7 @@ async function runOne(file: string, flags: RunFlags, images: ImageStep): Promise
   const more = failing.length > 1 ? ` (+${failing.length - 1} more failing cells)` : "";
   // --allow-errors forgives cells that raised; a timeout, crash or output flood still fails the run.
   const forgiven = !!flags.allowErrors && failing.every(({ cell: c }) => c.status === "error");
-  return { ok: forgiven, text: `${forgiven ? "errors allowed, " : ""}${where}: ${error}${more} ${summary}` };
+  return { ok: false, forgiven, text: `${forgiven ? "errors allowed, " : ""}${where}: ${error}${more} ${summary}` };
 }
 
 function expectsError(metadata: Record<string, unknown>): boolean {

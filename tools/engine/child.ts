@@ -1,11 +1,12 @@
-// The kernel process: runs notebook cells with tslab's own executor, wired the
-// way tslab's Jupyter kernel wires it (node_modules/tslab/dist/main.js and
-// jupyter.js), so a cell behaves here exactly as in JupyterLab:
+// The kernel process: runs notebook cells with tslab's own executor (patched,
+// see patches/), wired the way tslab's Jupyter kernel wires it
+// (node_modules/tslab/dist/main.js and jupyter.js), so a cell behaves here
+// exactly as in JupyterLab:
 // - console output → stdout/stderr streams (process.stdout.write is swapped
-//   for each cell, as the kernel does), the last expression is printed with
-//   console.log, tslab.display.* → display_data;
-// - exceptions and type errors end the cell with an error (the kernel prints
-//   them on stderr; we send them as one `error` output);
+//   for each cell, as the kernel does), tslab.display.* → display_data;
+// - the value of the last expression → an execute_result (Out[n]);
+// - exceptions and type errors end the cell with one `error` output whose
+//   traceback names the cell's own lines (the executor's run());
 // - declarations carry across cells and top-level await works (the executor).
 //
 // Started by Kernel (kernel.ts) with fork(); never run it by hand.
@@ -14,7 +15,9 @@ import net from "node:net";
 import util from "node:util";
 import { randomBytes } from "node:crypto";
 import Module from "node:module";
+import path from "node:path";
 import { ChildConfig, COMMAND_FD, KernelChildApi, ParentToChild, RESULT_FD } from "./protocol";
+import { EXECUTE_RESULT } from "./result";
 
 // ---- 1. Capture everything the result channel needs before any cell can replace it.
 const writeSync = fs.writeSync;
@@ -22,7 +25,6 @@ const bufferFrom = Buffer.from.bind(Buffer);
 const quote = JSON.stringify;
 const objectKeys = Object.keys;
 const isArray = Array.isArray;
-const format = util.format;
 const inspect = util.inspect;
 const exit = process.exit.bind(process);
 const onProcess = process.on.bind(process);
@@ -106,13 +108,21 @@ moduleInternals._load = function (request: string, ...rest: unknown[]) {
   return originalLoad.call(this, request, ...rest);
 };
 
-// ---- 3. tslab's executor, set up as its kernel does (main.js startKernel).
+// ---- 3. tslab's executor (patched: patches/tslab+1.0.22.patch), set up as its kernel does (main.js startKernel).
 interface Converter { close(): void }
 type ConverterSet = { node: Converter; browser: Converter; close(): void };
-interface Executor { execute(src: string): Promise<boolean>; interrupt(): void }
+type CellError = { ename: string; evalue: string; traceback: string[] };
+type RunOutcome = { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: CellError; interrupted: boolean };
+interface Executor { run(src: string, options?: { name?: string }): Promise<RunOutcome>; interrupt(): void }
 type DisplayContent = { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } };
 
 const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
+// Like the Jupyter kernel (scripts/kernel.js): "nnlab" resolves from any folder, after the folder's own packages.
+const ownModules = path.resolve(__dirname, "..", "..", "..", "node_modules");
+if (fs.existsSync(path.join(ownModules, "tslab"))) {
+  process.env.NODE_PATH = [process.env.NODE_PATH, ownModules].filter(Boolean).join(path.delimiter);
+  (Module as unknown as { _initPaths(): void })._initPaths();
+}
 const { createConverter } = require("tslab/dist/converter") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
 const { createExecutor } = require("tslab/dist/executor") as {
   createExecutor(root: string, convs: ConverterSet, console: { log(...a: unknown[]): void; error(...a: unknown[]): void }): Executor;
@@ -134,18 +144,10 @@ const convs: ConverterSet = {
   },
 };
 
-const originalLog = console.log; // the kernel hands the executor the global console's own methods
-const originalError = console.error;
 let current: number | null = null; // id of the cell running now; output after it ends is dropped, as nbclient does
-let captured: unknown[][] | null = null; // what the executor reports with console.error during a cell
 
-const executor = createExecutor(process.cwd(), convs, {
-  log: originalLog,
-  error: (...args: unknown[]) => {
-    if (captured) captured.push(args);
-    else originalError(...args);
-  },
-});
+// The kernel hands the executor the global console's own methods.
+const executor = createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
 
 function streamWriter(name: "stdout" | "stderr") {
   // Same as tslab's createWriteToIopub: strings as they are, bytes decoded as UTF-8.
@@ -167,32 +169,9 @@ function writeDisplayData(content: DisplayContent, update: boolean): void {
 }
 
 // The kernel keeps running after an error in a timer or promise and prints it.
+const originalError = console.error;
 onProcess("uncaughtException", (err: unknown) => originalError("UncaughtException:", err));
 onProcess("unhandledRejection", (reason: unknown) => originalError("UnhandledPromiseRejection:", reason));
-
-const INTERRUPTED = "Interrupted asynchronously";
-const INTERNAL_FRAME = /^\s+at .*(\(node:|\bnode:(vm|events|internal)|[\\/]tslab[\\/]dist[\\/]|[\\/]engine[\\/]child\.js)/;
-
-/** Turns what the executor printed for a failed cell into one Jupyter error output. */
-function describeFailure(reports: unknown[][]): { ename: string; evalue: string; traceback: string[]; interrupted: boolean } {
-  const lines = reports.map((args) => safe(() => format(...args), "<unprintable error>"));
-  const first = reports[0]?.[0];
-  if (typeof first === "string" && first.startsWith("%s%d:%d - ")) {
-    // TypeScript diagnostics: "line:column - message", one per problem.
-    return { ename: "TypeScriptError", evalue: lines.join("\n"), traceback: lines, interrupted: false };
-  }
-  const err = first as { name?: unknown; message?: unknown } | undefined;
-  const name = safe(() => (typeof err?.name === "string" ? err.name : ""), "");
-  const message = safe(() => (typeof err?.message === "string" ? err.message : ""), "");
-  const isError = safe(() => first instanceof Error || (!!name && message !== ""), false);
-  return {
-    ename: isError ? name || "Error" : "Error",
-    evalue: isError ? message : safe(() => `Uncaught ${inspect(first)}`, "Uncaught exception"),
-    // The kernel's own frames (vm, tslab, this file) say nothing about the student's code.
-    traceback: lines.join("\n").split("\n").filter((l) => !INTERNAL_FRAME.test(l)),
-    interrupted: isError && message === INTERRUPTED,
-  };
-}
 
 function safe<T>(f: () => T, fallback: T): T {
   try {
@@ -211,23 +190,23 @@ async function execute(id: number, code: string): Promise<void> {
   process.stderr.write = streamWriter("stderr") as typeof process.stderr.write;
   jupyter.lastWriteDisplayData = writeDisplayData;
   const count = ++execCount;
-  const reports: unknown[][] = [];
-  captured = reports;
-  let ok: boolean;
+  let outcome: RunOutcome;
   try {
-    ok = await executor.execute(code);
+    outcome = await executor.run(code, { name: `In[${count}]` });
   } catch (e) {
-    ok = false;
-    reports.push([e]);
+    const evalue = safe(() => String((e as Error)?.message ?? e), "the kernel failed");
+    outcome = { status: "error", error: { ename: "KernelError", evalue, traceback: [`KernelError: ${evalue}`] }, interrupted: false };
   }
-  captured = null;
-  if (ok) {
-    // A `//@module` cell reports type errors but still succeeds: the kernel prints them on stderr.
-    for (const args of reports) process.stderr.write(format(...args) + "\n");
+  if (outcome.status === "ok") {
+    // The value of the last expression: an execute_result (Out[n]), text as the Jupyter kernel makes it.
+    if (outcome.hasValue) {
+      const value = outcome.value;
+      const text = safe(() => inspect(value), "<unprintable value>");
+      post("custom", { id, message: { [EXECUTE_RESULT]: { data: { "text/plain": text }, metadata: {} } } });
+    }
     post("done", { id, ok: true, count, interrupted: false, error: null });
   } else {
-    const { interrupted, ...error } = describeFailure(reports.length ? reports : [["the cell failed"]]);
-    post("done", { id, ok: false, count, interrupted, error });
+    post("done", { id, ok: false, count, interrupted: outcome.interrupted, error: outcome.error });
   }
 }
 

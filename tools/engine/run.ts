@@ -3,6 +3,7 @@
 import { cloneJson } from "../notebook/write";
 import { CodeCell, Notebook } from "../notebook/types";
 import { CellExecution, Kernel, KernelOptions, formatSeconds } from "./kernel";
+import { executeResultOf } from "./result";
 
 export interface RunOptions extends KernelOptions {
   /** Time limit for the whole notebook (default: none). */
@@ -81,6 +82,8 @@ export async function runNotebook(nb: Notebook, opts: RunOptions): Promise<RunRe
       const notebookLimited = left < cellTimeout;
       let result = await kernel.execute(cell.source, { timeoutMs: Math.max(1, Math.min(cellTimeout, left)) });
       if (result.status === "timeout" && notebookLimited) result = notebookTimeout(result, opts.notebookTimeoutMs ?? 0);
+      const value = executeResultOf(result);
+      if (value) result.outputs.push(value);
       cells.push(result);
       cellIndices.push(i);
       (cell as CodeCell).outputs = result.outputs;
