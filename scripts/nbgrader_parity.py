@@ -59,6 +59,9 @@ WRONG = {
 }
 
 
+VARIANTS = ["correct", "partial", "unanswered", "wrong", "throws_first", "type_error"]
+
+
 def nbgrader_meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
@@ -170,7 +173,7 @@ def nnlab_points(course, source, assignment, notebook, students, out, log):
     return points
 
 
-def check_exercise(course, name, log):
+def check_exercise(course, name, variants, log):
     short = name.split("-")[0]
     solution_file = os.path.join(SOLUTIONS, name + ".ipynb")
     source_dir = os.path.join(course, "source", short)
@@ -193,7 +196,7 @@ def check_exercise(course, name, log):
                 generate_diffs.append("cell %d %s: nbgrader %r, nnlab %r" % (k + 1, key, x[key], y[key]))
 
     solution = nbformat.read(solution_file, as_version=4)
-    subs = submissions(solution, released, short)
+    subs = {k: v for k, v in submissions(solution, released, short).items() if k in variants}
     for student, nb in subs.items():
         d = os.path.join(course, "submitted", student, short)
         os.makedirs(d, exist_ok=True)
@@ -218,6 +221,7 @@ def main(argv=None):
     p.add_argument("--exercises", help="comma-separated prefixes (E01,E05); default: all in solutions/")
     p.add_argument("--keep", help="make the course folder here and keep it (default: a temporary folder)")
     p.add_argument("--report", help="write the per-cell points of both graders as JSON here")
+    p.add_argument("--variants", help="comma-separated submission kinds to grade (default: all of %s)" % ", ".join(VARIANTS))
     args = p.parse_args(argv)
 
     names = sorted(f[:-6] for f in os.listdir(SOLUTIONS) if f.endswith(".ipynb") and f.startswith("E"))
@@ -229,6 +233,14 @@ def main(argv=None):
             return 2
         names = [n for n in names if any(n.startswith(w) for w in wanted)]
 
+    variants = VARIANTS
+    if args.variants:
+        variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+        unknown = [v for v in variants if v not in VARIANTS]
+        if unknown:
+            print("error: unknown variant %s (known: %s)" % (", ".join(unknown), ", ".join(VARIANTS)), file=sys.stderr)
+            return 2
+
     course = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="nnlab-nbgrader-course-")
     os.makedirs(course, exist_ok=True)
     shutil.copy(os.path.join(ROOT, "nbgrader_config.py"), course)  # what docs/nbgrader.md tells instructors to do
@@ -237,7 +249,7 @@ def main(argv=None):
         with open(os.path.join(course, "commands.log"), "w") as log:
             for name in names:
                 try:
-                    r = check_exercise(course, name, log)
+                    r = check_exercise(course, name, variants, log)
                 except RuntimeError as e:
                     r = {"error": str(e)}
                 report["exercises"][name] = r

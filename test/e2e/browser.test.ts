@@ -4,7 +4,8 @@
 //     failed, kernel "TypeScript", the plotly renderer drew svg.main-svg;
 //     screenshot in test/artifacts/.
 //  2. an exercise (the course's first, else our fixture): the visible test
-//     fails on the stub, passes after entering a correct answer into the
+//     fails on the stub — an error output with the exception's name and
+//     message, rendered — and passes after entering a correct answer into the
 //     solution cell.
 // Needs /usr/bin/chromium (`node scripts/ensure-chromium.js` installs it).
 import { spawnSync } from "node:child_process";
@@ -159,6 +160,19 @@ async function clickMenu(page: Page, menu: string, item: string): Promise<void> 
   await page.locator(".lm-Menu-itemLabel", { hasText: new RegExp(`^${item}$`) }).first().click();
 }
 
+/** The error outputs of the cell at `index`, as the notebook model holds them. */
+async function errorOutputs(page: Page, index: number): Promise<Array<{ ename: string; evalue: string; traceback: string[] }>> {
+  return page.evaluate((i) => {
+    const cell = (window as any).jupyterapp.shell.currentWidget.content.model.cells.get(i);
+    const out: Array<{ ename: string; evalue: string; traceback: string[] }> = [];
+    for (let j = 0; j < cell.outputs.length; j++) {
+      const o = cell.outputs.get(j).toJSON();
+      if (o.output_type === "error") out.push({ ename: o.ename, evalue: o.evalue, traceback: o.traceback });
+    }
+    return out;
+  }, index);
+}
+
 /** Output text of the cell at `index` (all output areas, as the page shows them). */
 async function cellOutputText(page: Page, index: number): Promise<string> {
   return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea").innerText();
@@ -252,7 +266,14 @@ describe("JupyterLab in Chromium (playwright-core)", () => {
     await clickMenu(page, "Run", "Run All Cells");
     let state = await waitForReplies(page, 1, 120_000);
     expect(state.replies).toContain("error");
-    expect(await cellOutputText(page, visibleTest)).toContain("not implemented");
+    // The failing cell has an error output (not stderr text) with the exception's name and message…
+    const errors = await errorOutputs(page, visibleTest);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ ename: "Error", evalue: "not implemented" });
+    expect(errors[0].traceback[0]).toBe("Error: not implemented");
+    // …which JupyterLab renders as an error.
+    const rendered = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(visibleTest).locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+    await expect.poll(() => rendered.first().innerText()).toContain("Error: not implemented");
 
     // The student replaces the stub with an answer in the editor.
     const cell = (i: number) => page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(i);

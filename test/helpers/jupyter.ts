@@ -283,3 +283,8 @@ export async function runKernelSession(cwd: string, batches: KernelRequest[][], 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/** The project venv with the pinned nbgrader too (requirements-nbgrader.txt; first call installs it). */
+export function pythonEnvWithNbgrader(): Promise<{ python: string; env: NodeJS.ProcessEnv }> {
+  return (pythonEnvModule.ensurePythonEnv as (o: { nbgrader: boolean }) => Promise<{ python: string; env: NodeJS.ProcessEnv }>)({ nbgrader: true });
+}
