@@ -5,13 +5,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CellExecution, Kernel, NotebookLanguageError, runNotebook } from "../../tools/engine";
+import { CellExecution, Kernel, NotebookLanguageError, executeResultOf, runNotebook } from "../../tools/engine";
 import { Notebook, Output, readNotebookFile } from "../../tools/notebook";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "notebooks");
 
 const streams = (r: CellExecution, name: "stdout" | "stderr") =>
   r.outputs.filter((o) => o.output_type === "stream" && o.name === name).map((o) => (o as { text: string }).text);
+
+/** The text of a cell's execute_result (Out[n]), or undefined when its last expression had no value. */
+const value = (r: CellExecution) => (executeResultOf(r) as { data: Record<string, string> } | undefined)?.data["text/plain"];
 
 function notebook(...sources: string[]): Notebook {
   return {
@@ -31,13 +34,15 @@ describe("Kernel: tslab semantics", () => {
     await kernel?.close();
   });
 
-  it("carries declarations across cells and prints the last expression like console.log", async () => {
+  it("carries declarations across cells and gives the last expression's value as an execute_result", async () => {
     const a = await kernel.execute("const base: number = 40;\nlet label = 'sum';");
     const b = await kernel.execute("label + ': ' + (base + 2)");
     expect(a.status).toBe("ok");
     expect(a.outputs).toEqual([]);
+    expect(value(a)).toBeUndefined();
     expect(b.status).toBe("ok");
-    expect(b.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "sum: 42\n" }]);
+    expect(b.outputs).toEqual([]); // not printed on stdout
+    expect(executeResultOf(b)).toEqual({ output_type: "execute_result", execution_count: b.executionCount, data: { "text/plain": "'sum: 42'" }, metadata: {} });
     expect(b.executionCount).toBe(a.executionCount! + 1);
   });
 
@@ -51,7 +56,7 @@ describe("Kernel: tslab semantics", () => {
   it("supports top-level await", async () => {
     const r = await kernel.execute("const later = await new Promise<string>((ok) => setTimeout(() => ok('waited'), 30));\nlater.toUpperCase()");
     expect(r.status).toBe("ok");
-    expect(streams(r, "stdout")).toEqual(["WAITED\n"]);
+    expect(value(r)).toBe("'WAITED'");
   });
 
   it("turns tslab.display.* into display_data and applies display updates in place", async () => {
@@ -70,7 +75,7 @@ describe("Kernel: tslab semantics", () => {
     expect(r.error?.ename).toBe("TypeScriptError");
     expect(r.error?.evalue).toMatch(/^1:7 - Type 'string' is not assignable to type 'number'/);
     expect(r.outputs.at(-1)).toMatchObject({ output_type: "error", ename: "TypeScriptError" });
-    expect((await kernel.execute("base")).outputs).toEqual([{ output_type: "stream", name: "stdout", text: "40\n" }]);
+    expect(value(await kernel.execute("base"))).toBe("40");
   });
 
   it("reports an exception with ename, evalue and a traceback pointing at the cell, after earlier output", async () => {
@@ -79,27 +84,29 @@ describe("Kernel: tslab semantics", () => {
     expect(r.outputs[0]).toEqual({ output_type: "stream", name: "stdout", text: "before\n" });
     expect(r.error).toMatchObject({ ename: "RangeError", evalue: "out of range: 40" });
     expect(r.error!.traceback).toContain("RangeError: out of range: 40");
-    expect(r.error!.traceback.some((l) => l.includes("evalmachine.<anonymous>"))).toBe(true);
+    // Frames name the cell (In[n]) and its own line: fail() throws on line 2, is called on line 3.
+    expect(r.error!.traceback).toContain(`    at fail (In[${r.executionCount}]:2:32)`);
+    expect(r.error!.traceback).toContain(`    at In[${r.executionCount}]:3:1`);
     expect(r.error!.traceback.some((l) => l.includes("child.js") || l.includes("tslab/dist"))).toBe(false);
     const rejected = await kernel.execute('await Promise.reject(new TypeError("async failure"))');
     expect(rejected.error).toMatchObject({ ename: "TypeError", evalue: "async failure" });
   });
 
   it("runs in the given working directory, so relative paths behave as in Jupyter", async () => {
-    const r = await kernel.execute('import * as fs from "fs";\nfs.readFileSync("data.txt", "utf8").trim() + " @ " + process.cwd()');
+    const r = await kernel.execute('import * as fs from "fs";\nconsole.log(fs.readFileSync("data.txt", "utf8").trim() + " @ " + process.cwd())');
     expect(streams(r, "stdout")).toEqual([`line from data.txt @ ${FIXTURES}\n`]);
   });
 
   it("restores console output for later cells when a cell replaces process.stdout.write", async () => {
     const r = await kernel.execute('process.stdout.write = (() => true) as any;\nconsole.log("swallowed");');
     expect(r.outputs).toEqual([]);
-    expect(streams(await kernel.execute('"visible again"'), "stdout")).toEqual(["visible again\n"]);
+    expect(streams(await kernel.execute('console.log("visible again")'), "stdout")).toEqual(["visible again\n"]);
   });
 
   it("drops output that arrives after its cell finished, as nbclient does", async () => {
     await kernel.execute('setTimeout(() => console.log("late"), 50); "now"');
     await new Promise((r) => setTimeout(r, 300));
-    const next = await kernel.execute('"next"');
+    const next = await kernel.execute('console.log("next")');
     expect(streams(next, "stdout")).toEqual(["next\n"]);
   });
 
@@ -122,7 +129,7 @@ describe("Kernel: limits", () => {
         { output_type: "error", ename: "Timeout", evalue: "cell exceeded 1.5 s", traceback: ["Timeout: cell exceeded 1.5 s"] },
       ]);
       expect(k.alive).toBe(true);
-      expect(streams(await k.execute("kept * 6"), "stdout")).toEqual(["42\n"]);
+      expect(value(await k.execute("kept * 6"))).toBe("42");
       // A busy loop cannot be interrupted: the kernel is killed, and says so for later cells.
       const loop = await k.execute("while (true) {}", { timeoutMs: 1000 });
       expect(loop.status).toBe("timeout");
@@ -214,7 +221,7 @@ describe("runNotebook", () => {
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, null, 9]); // the whitespace-only cell is not run
     expect(r.cells.map((c) => c.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "error"]);
     const outputsOf = (k: number) => (code[k] as { outputs: Output[] }).outputs;
-    expect(outputsOf(1)).toEqual([{ output_type: "stream", name: "stdout", text: "42\n" }]);
+    expect(outputsOf(1)).toEqual([{ output_type: "execute_result", execution_count: 2, data: { "text/plain": "42" }, metadata: {} }]);
     expect(outputsOf(7)).toEqual([{ output_type: "display_data", data: { "text/plain": "step 2" }, metadata: {} }]);
     expect(r.notebook.metadata.language_info).toMatchObject({ name: "typescript" });
     // the input is not modified
