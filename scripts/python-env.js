@@ -46,6 +46,10 @@ function tslabKernelSpec() {
   };
 }
 
+const NBGRADER_SERVER_EXTENSIONS = ["formgrader", "validate_assignment", "assignment_list", "course_list"].map(
+  (e) => `nbgrader.server_extensions.${e}`,
+);
+
 /** Files we own inside .venv besides the pip packages: path → JSON content. */
 function managedFiles() {
   return {
@@ -55,6 +59,12 @@ function managedFiles() {
     [path.join(VENV, "etc", "jupyter", "jupyter_server_config.json")]: {
       KernelSpecManager: { ensure_native_kernel: false, allowed_kernelspecs: ["tslab"] },
       MappingKernelManager: { default_kernel_name: "tslab" },
+      // nbgrader (--nbgrader) is for the command line; the course's JupyterLab
+      // stays the students' one, without nbgrader's menus and server endpoints.
+      ServerApp: { jpserver_extensions: Object.fromEntries(NBGRADER_SERVER_EXTENSIONS.map((e) => [e, false])) },
+    },
+    [path.join(VENV, "etc", "jupyter", "labconfig", "page_config.json")]: {
+      disabledExtensions: { "@jupyter/nbgrader": true },
     },
     // The course works offline: no news feed or update check from JupyterLab.
     [path.join(jupyterShare, "lab", "settings", "overrides.json")]: {
