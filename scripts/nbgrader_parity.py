@@ -166,11 +166,17 @@ def nnlab_points(course, source, assignment, notebook, students, out, log):
     files = [os.path.join(course, "submitted", s, assignment, notebook + ".ipynb") for s in students]
     run(["node", os.path.join(ROOT, "bin", "nnlab.js"), "grade", "--assignment", source, "--out", out,
          "--no-progress", "--quiet", "--force"] + files, ROOT, log)
-    points = {}
-    for s in students:
-        with open(os.path.join(out, s, "results.json")) as f:
-            points[s] = {t["name"]: t["score"] for t in json.load(f)["tests"]}
-    return points
+    # Each results.json names the submission it grades (folder names are nnlab's own escaping of student ids).
+    by_file = {}
+    for folder, _, names in os.walk(out):
+        if "results.json" in names:
+            with open(os.path.join(folder, "results.json")) as f:
+                r = json.load(f)
+            by_file[os.path.realpath(r["extra_data"]["nnlab"]["submission"])] = {t["name"]: t["score"] for t in r["tests"]}
+    missing = [f for f in files if os.path.realpath(f) not in by_file]
+    if missing:
+        raise RuntimeError("nnlab grade wrote no results for %s" % ", ".join(missing))
+    return {s: by_file[os.path.realpath(f)] for s, f in zip(students, files)}
 
 
 def check_exercise(course, name, variants, log):
@@ -250,8 +256,8 @@ def main(argv=None):
             for name in names:
                 try:
                     r = check_exercise(course, name, variants, log)
-                except RuntimeError as e:
-                    r = {"error": str(e)}
+                except Exception as e:  # one broken exercise is reported, the others still run
+                    r = {"error": "%s: %s" % (type(e).__name__, e)}
                 report["exercises"][name] = r
                 bad = r.get("error") or r["generate_differences"] or r["mismatches"]
                 failed = failed or bool(bad)

@@ -45,7 +45,7 @@ describe("nbgrader 0.9.6 grades the exercises like nnlab grade", () => {
       expect(fs.existsSync(reportFile), output).toBe(true);
       const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as Report;
       expect(path.relative(ROOT, report.course).startsWith(".."), "the course folder is outside the repository").toBe(true);
-      expect(Object.keys(report.exercises).map((n) => n.slice(0, 3))).toEqual(EXERCISES);
+      expect(Object.keys(report.exercises).map((n) => n.slice(0, 3)), output).toEqual(EXERCISES);
 
       for (const [name, r] of Object.entries(report.exercises)) {
         expect(r.error, `${name}: ${r.error}`).toBeUndefined();
