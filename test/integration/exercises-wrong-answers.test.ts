@@ -318,4 +318,36 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     const tests = await gradeWithWrongAnswer("E12-tfjs-twin-l2", "build_tf_model", wrong);
     expectCaught(tests, "test_build_tf_model", "test_build_tf_model_hidden");
   }, 300_000);
+
+  it("E13: dropout after the first hidden layer only (right for one hidden layer, wrong for two)", async () => {
+    const wrong = [
+      "  const L = net.depth;",
+      "  const a: Matrix[] = [X];",
+      "  const h: Matrix[] = [X];",
+      "  const masks: Matrix[] = [];",
+      "  for (let l = 1; l <= L; l++) {",
+      "    a[l] = add(matMul(h[l - 1], net.weights[l - 1]), net.biases[l - 1]);",
+      "    h[l] = net.layerActivation(l).forward(a[l]);",
+      "    if (l === 1 && l < L) { // only the first hidden layer gets a mask",
+      "      const d = dropoutForward(h[l], p, rng, true);",
+      "      masks[l] = d.mask;",
+      "      h[l] = d.out;",
+      "    }",
+      "  }",
+      "  const loss = losses.bce_logits.value(h[L], y);",
+      "  let gradH = rule0(\"bce_logits\", h[L], y);",
+      "  const gradW: Matrix[] = [];",
+      "  const gradB: Matrix[] = [];",
+      "  for (let l = L; l >= 1; l--) {",
+      "    if (masks[l]) gradH = dropoutBackward(gradH, masks[l]);",
+      "    const gradA = rule2(gradH, a[l], net.layerActivation(l));",
+      "    gradW[l - 1] = rule1(h[l - 1], gradA);",
+      "    gradB[l - 1] = sumRows(gradA);",
+      "    if (l > 1) gradH = rule3(gradA, net.weights[l - 1]);",
+      "  }",
+      "  return { loss, gradients: [...gradW, ...gradB] };",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E13-dropout", "dropout_network", wrong);
+    expectCaught(tests, "test_dropout_network", "test_dropout_network_hidden");
+  }, 300_000);
 });
