@@ -350,4 +350,15 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     const tests = await gradeWithWrongAnswer("E13-dropout", "dropout_network", wrong);
     expectCaught(tests, "test_dropout_network", "test_dropout_network_hidden");
   }, 300_000);
+
+  it("E14: Adagrad with ε outside the square root, g/(√G + ε) as in Adam (invisible while ε is tiny next to G)", async () => {
+    const wrong = [
+      "  return w.map((wi, i) => {",
+      "    state.G[i] += g[i] * g[i];",
+      "    return wi - (lr * g[i]) / (Math.sqrt(state.G[i]) + eps); // ε belongs inside the root",
+      "  });",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E14-l1-adagrad", "adagrad_step", wrong);
+    expectCaught(tests, "test_adagrad_step", "test_adagrad_step_hidden");
+  }, 300_000);
 });
