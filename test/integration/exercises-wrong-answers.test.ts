@@ -361,4 +361,19 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     const tests = await gradeWithWrongAnswer("E14-l1-adagrad", "adagrad_step", wrong);
     expectCaught(tests, "test_adagrad_step", "test_adagrad_step_hidden");
   }, 300_000);
+
+  it("E15: symmetry decided from W(1) and b(1) alone, forgetting that rule 3 brings in the rows of W(2)", async () => {
+    // Right for the visible all-equal and random initialisations; wrong when W(1) is constant but W(2) is not.
+    const wrong = [
+      "  const W1 = net.weights[0];",
+      "  const b1 = net.biases[0];",
+      "  for (let j = 1; j < W1.cols; j++) {",
+      "    if (b1.get(0, j) !== b1.get(0, 0)) return false;",
+      "    for (let i = 0; i < W1.rows; i++) if (W1.get(i, j) !== W1.get(i, 0)) return false;",
+      "  }",
+      "  return true;",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E15-initialization-scaling", "stays_symmetric", wrong);
+    expectCaught(tests, "test_stays_symmetric", "test_stays_symmetric_hidden");
+  }, 300_000);
 });
