@@ -376,4 +376,17 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     const tests = await gradeWithWrongAnswer("E15-initialization-scaling", "stays_symmetric", wrong);
     expectCaught(tests, "test_stays_symmetric", "test_stays_symmetric_hidden");
   }, 300_000);
+
+  it("E16: a softmax Jacobian from raw exponentials, which overflow to NaN at scores of 1000", async () => {
+    const wrong = [
+      "  const e = u.map((v) => Math.exp(v)); // no shift by the largest score",
+      "  let total = 0;",
+      "  for (const v of e.data) total += v;",
+      "  const p = e.map((v) => v / total);",
+      "  const m = u.cols;",
+      "  return Matrix.fromFunction(m, m, (j, i) => p.get(0, j) * ((j === i ? 1 : 0) - p.get(0, i)));",
+    ].join("\n");
+    const tests = await gradeWithWrongAnswer("E16-matrix-calculus", "softmax_jacobian", wrong);
+    expectCaught(tests, "test_softmax_jacobian", "test_softmax_jacobian_hidden");
+  }, 300_000);
 });
