@@ -7,6 +7,14 @@
 //
 // Every operation checks shapes first; a mismatch throws a ShapeError that
 // names the operation and both shapes, e.g. "matMul: 3×2 and 3×4 do not fit".
+//
+// Speed details live in lib/kernels/: the zeroed storage new matrices get and
+// the fast kernel behind matMul.
+import { fastProduct } from "./kernels/product";
+import { allocateData } from "./kernels/storage";
+
+export { allocateData } from "./kernels/storage";
+export { fastProductsAvailable, useFastProducts } from "./kernels/product";
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -18,34 +26,6 @@ export class ShapeError extends Error {
 export type Shape = [rows: number, cols: number];
 
 const fmt = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
-
-// ---------------------------------------------------------------- storage
-
-/**
- * Zeroed storage for a new matrix. Small ones are cut from a shared 32 KiB
- * block (as Node does for small Buffers): each `new Float64Array(n)` is a
- * separate zeroed allocation costing about a microsecond, which for the
- * 10×40 matrices of a minibatch takes longer than the arithmetic on them.
- * Every piece is handed out once, so it starts at zero; a block is freed by
- * the garbage collector when no matrix uses it any more (so a long-lived
- * small matrix keeps its 32 KiB block alive). `data.buffer` is therefore
- * shared: copy (`data.slice()`) rather than reuse the buffer.
- */
-const POOL_SIZE = 4096; // doubles per block (32 KiB)
-const POOL_MAX = 512; // larger requests get their own array
-let pool = new Float64Array(POOL_SIZE);
-let poolUsed = 0;
-
-export function allocateData(n: number): Float64Array {
-  if (n > POOL_MAX) return new Float64Array(n);
-  if (poolUsed + n > POOL_SIZE) {
-    pool = new Float64Array(POOL_SIZE);
-    poolUsed = 0;
-  }
-  const out = pool.subarray(poolUsed, poolUsed + n);
-  poolUsed += n;
-  return out;
-}
 
 export class Matrix {
   readonly rows: number;
@@ -216,34 +196,24 @@ export function assertFinite(m: Matrix, what: string): void {
 // ---------------------------------------------------------------- products
 
 /**
- * C = A·B. Loop order i-k-j walks both B and C along rows, which keeps the
- * inner loop on contiguous memory: this is where nnlab's speed comes from.
+ * C = A·B: entry (i, j) is row i of A times column j of B, c_ij = Σ_k a_ik·b_kj.
+ * The triple loop is the definition. Products big enough to pay for it are
+ * handed to the fast kernel (lib/kernels/product.ts: WebAssembly SIMD, zeros of
+ * A skipped), which sums each entry in the same order: the same numbers.
  */
 export function matMul(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) throw new ShapeError(`matMul: ${fmt(a)} and ${fmt(b)} do not fit (${a.cols} ≠ ${b.rows})`);
-  const n = a.rows, m = a.cols, p = b.cols;
-  const A = a.data, B = b.data;
-  const C = allocateData(n * p);
-  const m4 = m - (m % 4);
-  for (let i = 0; i < n; i++) {
-    const ci = i * p, ai = i * m;
-    // Four rows of B per sweep: C's row is loaded and stored a quarter as often.
-    for (let k = 0; k < m4; k += 4) {
-      const a0 = A[ai + k], a1 = A[ai + k + 1], a2 = A[ai + k + 2], a3 = A[ai + k + 3];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // ReLU outputs and pixels are often 0
-      const b0 = k * p, b1 = b0 + p, b2 = b1 + p, b3 = b2 + p;
-      for (let j = 0; j < p; j++) {
-        C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
-      }
-    }
-    for (let k = m4; k < m; k++) {
-      const aik = A[ai + k];
-      if (aik === 0) continue;
-      const bk = k * p;
-      for (let j = 0; j < p; j++) C[ci + j] += aik * B[bk + j];
+  const fast = fastProduct("AB", a.data, b.data, a.rows, a.cols, b.cols);
+  if (fast !== null) return new Matrix(a.rows, b.cols, fast);
+  const c = new Matrix(a.rows, b.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < b.cols; j++) {
+      let sum = 0;
+      for (let k = 0; k < a.cols; k++) sum += a.data[i * a.cols + k] * b.data[k * b.cols + j];
+      c.data[i * c.cols + j] = sum;
     }
   }
-  return new Matrix(n, p, C);
+  return c;
 }
 
 export function transpose(a: Matrix): Matrix {
@@ -294,12 +264,6 @@ export function scale(a: Matrix, s: number): Matrix {
   return out;
 }
 
-export function addScalar(a: Matrix, s: number): Matrix {
-  const out = new Matrix(a.rows, a.cols);
-  for (let k = 0; k < a.data.length; k++) out.data[k] = a.data[k] + s;
-  return out;
-}
-
 export const map = (a: Matrix, f: (value: number, i: number, j: number) => number): Matrix => a.map(f);
 
 // ---------------------------------------------------------------- reductions
@@ -320,17 +284,6 @@ export function sumRows(a: Matrix): Matrix {
   for (let i = 0; i < a.rows; i++) {
     const off = i * a.cols;
     for (let j = 0; j < a.cols; j++) out.data[j] += a.data[off + j];
-  }
-  return out;
-}
-
-/** Sums along each row: N×c → N×1. */
-export function sumCols(a: Matrix): Matrix {
-  const out = new Matrix(a.rows, 1);
-  for (let i = 0; i < a.rows; i++) {
-    let s = 0;
-    for (let j = 0; j < a.cols; j++) s += a.data[i * a.cols + j];
-    out.data[i] = s;
   }
   return out;
 }
