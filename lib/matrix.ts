@@ -10,6 +10,7 @@
 //
 // Speed details live in lib/kernels/: the zeroed storage new matrices get and
 // the fast kernel behind matMul.
+import { allFinite } from "./kernels/finite";
 import { fastProduct } from "./kernels/product";
 import { allocateData } from "./kernels/storage";
 
@@ -184,6 +185,7 @@ export function assertSameShape(op: string, a: Matrix, b: Matrix): void {
 
 /** Throws if any entry is NaN or ±Infinity; `what` names the offending input. */
 export function assertFinite(m: Matrix, what: string): void {
+  if (allFinite(m.data)) return; // the common case, in a quick pass (lib/kernels/finite.ts)
   const d = m.data;
   for (let k = 0; k < d.length; k++) {
     if (!Number.isFinite(d[k])) {
@@ -221,6 +223,26 @@ export function transpose(a: Matrix): Matrix {
   const A = a.data, T = out.data, r = a.rows, c = a.cols;
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) T[j * r + i] = A[i * c + j];
   return out;
+}
+
+/**
+ * Aᵀ·B without building Aᵀ (backprop's rule 1, h(l−1)ᵀ · ∇a(l) J): the same
+ * numbers as matMul(transpose(a), b).
+ */
+export function matMulTransposeA(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) throw new ShapeError(`matMulTransposeA: ${fmt(a)}ᵀ and ${fmt(b)} do not fit (${a.rows} ≠ ${b.rows})`);
+  const fast = fastProduct("AtB", a.data, b.data, a.cols, a.rows, b.cols);
+  return fast !== null ? new Matrix(a.cols, b.cols, fast) : matMul(transpose(a), b);
+}
+
+/**
+ * A·Bᵀ without building Bᵀ (backprop's rule 3, ∇a(l+1) J · W(l+1)ᵀ): the
+ * same numbers as matMul(a, transpose(b)).
+ */
+export function matMulTransposeB(a: Matrix, b: Matrix): Matrix {
+  if (a.cols !== b.cols) throw new ShapeError(`matMulTransposeB: ${fmt(a)} and ${fmt(b)}ᵀ do not fit (${a.cols} ≠ ${b.cols})`);
+  const fast = fastProduct("ABt", a.data, b.data, a.rows, a.cols, b.rows);
+  return fast !== null ? new Matrix(a.rows, b.rows, fast) : matMul(a, transpose(b));
 }
 
 // ---------------------------------------------------------------- element-wise

@@ -28,7 +28,7 @@
 import { Activation, ActivationName, activations, getActivation } from "./activations";
 import { InitName, initNames, initWeights } from "./init";
 import { Loss, LossName, Reduction, getLoss } from "./losses";
-import { Matrix, ShapeError, add, assertFinite, hstack, matMul, mul, sumRows, transpose, vstack } from "./matrix";
+import { Matrix, ShapeError, add, assertFinite, hstack, matMul, matMulTransposeA, matMulTransposeB, mul, sumRows, vstack } from "./matrix";
 import { Rng } from "./random";
 
 export type InterceptMode = "bias" | "ones_column" | "none";
@@ -86,7 +86,7 @@ export function rule0(loss: LossName | Loss, output: Matrix, y: Matrix, reductio
 
 /** Rule 1: ∇W(l) J = h(l−1)ᵀ · ∇a(l) J. */
 export function rule1(hPrev: Matrix, gradA: Matrix): Matrix {
-  return matMul(transpose(hPrev), gradA);
+  return matMulTransposeA(hPrev, gradA); // h(l−1)ᵀ · ∇a(l) J, without building h(l−1)ᵀ
 }
 
 /** Rule 2: ∇a(l) J = ∇h(l) J ⊙ σ'(a(l)). */
@@ -96,7 +96,7 @@ export function rule2(gradH: Matrix, a: Matrix, activation: Activation): Matrix 
 
 /** Rule 3: ∇h(l) J = ∇a(l+1) J · W(l+1)ᵀ. */
 export function rule3(gradANext: Matrix, WNext: Matrix): Matrix {
-  return matMul(gradANext, transpose(WNext));
+  return matMulTransposeB(gradANext, WNext); // ∇a(l+1) J · W(l+1)ᵀ, without building W(l+1)ᵀ
 }
 
 // ---------------------------------------------------------------- sizes
