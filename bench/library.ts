@@ -1,6 +1,6 @@
 // The library benchmark (`npm run bench`): hand-coded backprop against the
 // same network trained by TensorFlow.js on its active backend and, when it is
-// importable from the project's .venv, by PyTorch (float64, 2 threads).
+// importable from the project's .venv, by PyTorch (float64, 2 threads by default).
 //
 //   P1  the notes' experiment: 500 two-dimensional points, 2→20→40→20→1
 //       (ReLU hidden, logistic loss), batch 10, 50 epochs, plain SGD α = 0.015
@@ -118,12 +118,17 @@ async function main(): Promise<void> {
       return n;
     }, 3)
     .option("--no-torch", "leave PyTorch out even when it is installed")
+    .option("--torch-threads <n>", "threads PyTorch may use", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--torch-threads must be a positive integer, got ${v}`);
+      return n;
+    }, 2)
     .parse(process.argv);
-  const opts = cli.opts<{ json?: boolean; repeat: number; torch: boolean }>();
+  const opts = cli.opts<{ json?: boolean; repeat: number; torch: boolean; torchThreads: number }>();
 
   const backend = await loadBackend(undefined, { quiet: true });
   const absent = opts.torch ? torchAbsence() : "left out (--no-torch)";
-  const torch = absent === null ? new TorchSide(2) : null;
+  const torch = absent === null ? new TorchSide(opts.torchThreads) : null;
   const sides: Side[] = [handSide, tfjsSide(backend), ...(torch ? [torch] : [])];
 
   const problems: Problem[] = [

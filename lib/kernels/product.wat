@@ -33,6 +33,41 @@
         (i32.store (i32.add (local.get $start) (i32.shl (local.get $r) (i32.const 2))) (local.get $out))
         (local.set $at (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $rs))))
         (local.set $c (i32.const 0))
+        ;; A stored row (cs = 8) goes four entries at a time, and four zeros
+        ;; side by side (a digit's border) are passed over in one step.
+        (if (i32.eq (local.get $cs) (i32.const 8))
+          (then
+            (block $quads_done
+              (loop $quad
+                (br_if $quads_done (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols)))
+                (if (v128.any_true (v128.or
+                      (f64x2.ne (v128.load (local.get $at)) (v128.const f64x2 0 0))
+                      (f64x2.ne (v128.load offset=16 (local.get $at)) (v128.const f64x2 0 0))))
+                  (then
+                    (local.set $x (f64.load offset=0 (local.get $at)))
+                    (f64.store (local.get $out) (local.get $x))
+                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 0)) (local.get $bRow)))
+                    (local.set $out (i32.add (local.get $out)
+                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                    (local.set $x (f64.load offset=8 (local.get $at)))
+                    (f64.store (local.get $out) (local.get $x))
+                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 1)) (local.get $bRow)))
+                    (local.set $out (i32.add (local.get $out)
+                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                    (local.set $x (f64.load offset=16 (local.get $at)))
+                    (f64.store (local.get $out) (local.get $x))
+                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 2)) (local.get $bRow)))
+                    (local.set $out (i32.add (local.get $out)
+                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                    (local.set $x (f64.load offset=24 (local.get $at)))
+                    (f64.store (local.get $out) (local.get $x))
+                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 3)) (local.get $bRow)))
+                    (local.set $out (i32.add (local.get $out)
+                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                  ))
+                (local.set $at (i32.add (local.get $at) (i32.const 32)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $quad)))))
         (block $row_done
           (loop $col
             (br_if $row_done (i32.ge_u (local.get $c) (local.get $cols)))

@@ -113,7 +113,7 @@ describe("allFinite", () => {
 
 describe("the compiled kernel", () => {
   it("is what lib/kernels/product.wat compiles to (run npm run build:kernels if not)", async () => {
-    const require = createRequire(import.meta.url);
+    const require = createRequire(__filename);
     const build = require("../../scripts/build-kernels.js") as { generate(): Promise<string>; TARGET: string };
     expect(await build.generate()).toBe(fs.readFileSync(build.TARGET, "utf8"));
   });
