@@ -15,13 +15,18 @@ export type ProductLayout = "AB" | "AtB" | "ABt";
 
 interface ProductExports {
   memory: WebAssembly.Memory;
-  compress(src: number, rows: number, cols: number, rs: number, cs: number, bRow: number, start: number, out: number): void;
+  compress(src: number, rows: number, cols: number, rs: number, cs: number, bRow: number, kb: number, start: number, out: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
-  spmm(i0: number, i1: number, p: number, start: number, b: number, c: number): void;
+  spmm(i0: number, i1: number, p: number, start: number, nkb: number, b: number, c: number): void;
 }
 
 /** Below this many multiply-adds (n·m·p) a call into the kernel is not worth making. */
 const SMALL_PRODUCT = 64;
+/**
+ * Rows of B per block: a 16-column panel of 128 rows is 16 KiB, which stays
+ * in the level-1 cache while all rows of C pass over it.
+ */
+const BLOCK_ROWS = 128;
 /** Results up to this many entries are cut from the shared small-matrix block (storage.ts). */
 const POOLED = 512;
 /** Larger working sets than this stay with the plain loop (32-bit wasm addresses). */
@@ -82,7 +87,8 @@ export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Ar
   const storedAt = layout === "ABt" ? align(bAt + 8 * m * p) : bAt;
   const cAt = align(storedAt + 8 * m * p);
   const startAt = align(cAt + 8 * n * p);
-  const recordsAt = align(startAt + 4 * (n + 1));
+  const blocks = Math.max(1, Math.ceil(m / BLOCK_ROWS));
+  const recordsAt = align(startAt + 4 * (n * blocks + 1));
   const end = recordsAt + 16 * n * m;
   if (end > MAX_BYTES) return null;
   const mem = reserve(k, end);
@@ -91,8 +97,8 @@ export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Ar
   if (layout === "ABt") k.transpose(storedAt, p, m, bAt);
   // Row r of op(A) from A as stored: strides of one row and one column, in bytes.
   const [rowStride, colStride] = layout === "AtB" ? [8, 8 * n] : [8 * m, 8];
-  k.compress(aAt, n, m, rowStride, colStride, 8 * p, startAt, recordsAt);
-  k.spmm(0, n, p, startAt, bAt, cAt);
+  k.compress(aAt, n, m, rowStride, colStride, 8 * p, BLOCK_ROWS, startAt, recordsAt);
+  k.spmm(0, n, p, startAt, blocks, bAt, cAt);
   if (n * p > POOLED) return mem.slice(cAt / 8, cAt / 8 + n * p); // one allocation, no zero-filling first
   const C = allocateData(n * p);
   C.set(mem.subarray(cAt / 8, cAt / 8 + n * p));

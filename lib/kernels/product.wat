@@ -8,7 +8,10 @@
 ;;   compress  lists the nonzero entries of every row of A (ReLU outputs and
 ;;             digit pixels are mostly zero, so the work shrinks with them);
 ;;   spmm      row i of C = Σ over row i's list of a_ik · (row k of B),
-;;             in panels of 16, 4, 2 and 1 columns held in registers.
+;;             in panels of 16, 4, 2 and 1 columns held in registers, and in
+;;             blocks of kb rows of B, so that the part of B a panel reads
+;;             stays in the level-1 cache while every row of C passes over it
+;;             (the running sums go to C between blocks and come back).
 ;; Each entry of C is summed over k in increasing order with one multiply and
 ;; one add per term (no fused multiply-add): the same double, bit for bit, as
 ;; the plain triple loop in lib/matrix.ts gives for finite inputs.
@@ -21,68 +24,72 @@
   ;; The nonzero entries of a rows×cols matrix whose entry (r, c) is the f64 at
   ;; src + r·rs + c·cs (strides in bytes: rs = 8·cols, cs = 8 reads a stored
   ;; matrix; rs = 8, cs = 8·rows reads its transpose). Each entry becomes a
-  ;; 16-byte record [value f64][c·bRow i32][unused] from address out on;
-  ;; start[r] (i32) is the address of row r's first record, start[rows] the end.
+  ;; 16-byte record [value f64][c·bRow i32][unused] from address out on. Each
+  ;; row is cut into blocks of kb columns (kb a multiple of 4): start[r·nkb + b]
+  ;; (i32, nkb = ⌈cols / kb⌉ blocks, at least 1) is the address of the first
+  ;; record of block b of row r, and start[rows·nkb] the end of all records.
+  ;; A record is always written and `out` moves past it only for a nonzero
+  ;; value: no branch to mispredict.
   (func (export "compress")
     (param $src i32) (param $rows i32) (param $cols i32) (param $rs i32) (param $cs i32)
-    (param $bRow i32) (param $start i32) (param $out i32)
-    (local $r i32) (local $c i32) (local $at i32) (local $x f64)
+    (param $bRow i32) (param $kb i32) (param $start i32) (param $out i32)
+    (local $r i32) (local $c i32) (local $at i32) (local $x f64) (local $slot i32) (local $blockEnd i32)
+    (local.set $slot (local.get $start))
     (block $done
       (loop $row
         (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (i32.store (i32.add (local.get $start) (i32.shl (local.get $r) (i32.const 2))) (local.get $out))
         (local.set $at (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $rs))))
         (local.set $c (i32.const 0))
-        ;; A stored row (cs = 8) goes four entries at a time, and four zeros
-        ;; side by side (a digit's border) are passed over in one step.
-        (if (i32.eq (local.get $cs) (i32.const 8))
-          (then
-            (block $quads_done
-              (loop $quad
-                (br_if $quads_done (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols)))
-                (if (v128.any_true (v128.or
-                      (f64x2.ne (v128.load (local.get $at)) (v128.const f64x2 0 0))
-                      (f64x2.ne (v128.load offset=16 (local.get $at)) (v128.const f64x2 0 0))))
-                  (then
-                    (local.set $x (f64.load offset=0 (local.get $at)))
-                    (f64.store (local.get $out) (local.get $x))
-                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 0)) (local.get $bRow)))
-                    (local.set $out (i32.add (local.get $out)
-                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
-                    (local.set $x (f64.load offset=8 (local.get $at)))
-                    (f64.store (local.get $out) (local.get $x))
-                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 1)) (local.get $bRow)))
-                    (local.set $out (i32.add (local.get $out)
-                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
-                    (local.set $x (f64.load offset=16 (local.get $at)))
-                    (f64.store (local.get $out) (local.get $x))
-                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 2)) (local.get $bRow)))
-                    (local.set $out (i32.add (local.get $out)
-                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
-                    (local.set $x (f64.load offset=24 (local.get $at)))
-                    (f64.store (local.get $out) (local.get $x))
-                    (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 3)) (local.get $bRow)))
-                    (local.set $out (i32.add (local.get $out)
-                      (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
-                  ))
-                (local.set $at (i32.add (local.get $at) (i32.const 32)))
-                (local.set $c (i32.add (local.get $c) (i32.const 4)))
-                (br $quad)))))
-        (block $row_done
-          (loop $col
-            (br_if $row_done (i32.ge_u (local.get $c) (local.get $cols)))
-            (local.set $x (f64.load (local.get $at)))
-            ;; Always write, advance only past a nonzero: no branch to mispredict.
-            (f64.store (local.get $out) (local.get $x))
-            (i32.store offset=8 (local.get $out) (i32.mul (local.get $c) (local.get $bRow)))
-            (local.set $out (i32.add (local.get $out)
-              (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
-            (local.set $at (i32.add (local.get $at) (local.get $cs)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br $col)))
+        (loop $block
+          (i32.store (local.get $slot) (local.get $out))
+          (local.set $slot (i32.add (local.get $slot) (i32.const 4)))
+          (local.set $blockEnd (i32.add (local.get $c) (local.get $kb)))
+          (if (i32.gt_u (local.get $blockEnd) (local.get $cols)) (then (local.set $blockEnd (local.get $cols))))
+          ;; A stored row (cs = 8) goes four entries at a time, and four zeros
+          ;; side by side (a digit's border) are passed over in one step.
+          (if (i32.eq (local.get $cs) (i32.const 8))
+            (then
+              (block $quads_done
+                (loop $quad
+                  (br_if $quads_done (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $blockEnd)))
+                  (if (v128.any_true (v128.or
+                        (f64x2.ne (v128.load (local.get $at)) (v128.const f64x2 0 0))
+                        (f64x2.ne (v128.load offset=16 (local.get $at)) (v128.const f64x2 0 0))))
+                    (then
+                      (local.set $x (f64.load offset=0 (local.get $at)))
+                      (f64.store (local.get $out) (local.get $x))
+                      (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 0)) (local.get $bRow)))
+                      (local.set $out (i32.add (local.get $out) (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                      (local.set $x (f64.load offset=8 (local.get $at)))
+                      (f64.store (local.get $out) (local.get $x))
+                      (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 1)) (local.get $bRow)))
+                      (local.set $out (i32.add (local.get $out) (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                      (local.set $x (f64.load offset=16 (local.get $at)))
+                      (f64.store (local.get $out) (local.get $x))
+                      (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 2)) (local.get $bRow)))
+                      (local.set $out (i32.add (local.get $out) (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                      (local.set $x (f64.load offset=24 (local.get $at)))
+                      (f64.store (local.get $out) (local.get $x))
+                      (i32.store offset=8 (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 3)) (local.get $bRow)))
+                      (local.set $out (i32.add (local.get $out) (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+                    ))
+                  (local.set $at (i32.add (local.get $at) (i32.const 32)))
+                  (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                  (br $quad)))))
+          (block $block_done
+            (loop $col
+              (br_if $block_done (i32.ge_u (local.get $c) (local.get $blockEnd)))
+              (local.set $x (f64.load (local.get $at)))
+              (f64.store (local.get $out) (local.get $x))
+              (i32.store offset=8 (local.get $out) (i32.mul (local.get $c) (local.get $bRow)))
+              (local.set $out (i32.add (local.get $out) (i32.shl (f64.ne (local.get $x) (f64.const 0)) (i32.const 4))))
+              (local.set $at (i32.add (local.get $at) (local.get $cs)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $col)))
+          (br_if $block (i32.lt_u (local.get $c) (local.get $cols))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row)))
-    (i32.store (i32.add (local.get $start) (i32.shl (local.get $rows) (i32.const 2))) (local.get $out)))
+    (i32.store (local.get $slot) (local.get $out)))
 
   ;; dst (cols×rows) = transpose of src (rows×cols), both row-major f64.
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
@@ -104,152 +111,207 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; Rows i0 ≤ i < i1 of C (row length p) from compress's lists (start) and
-  ;; B (p columns, at address b): C[i, j] = Σ_records value · B[k, j].
+  ;; Rows i0 ≤ i < i1 of C (row length p) from compress's lists (start, nkb
+  ;; blocks per row) and B (p columns, at address b): C[i, j] = Σ value · B[k, j].
   (func (export "spmm")
-    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $b i32) (param $c i32)
+    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32)
     (local $j i32)
     (block $done16
       (loop $w16
         (br_if $done16 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $p)))
-        (call $panel16 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $b) (local.get $c) (local.get $j))
+        (call $panel16 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $w16)))
     (block $done4
       (loop $w4
         (br_if $done4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $p)))
-        (call $panel4 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $b) (local.get $c) (local.get $j))
+        (call $panel4 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $w4)))
     (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $p))
       (then
-        (call $panel2 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $b) (local.get $c) (local.get $j))
+        (call $panel2 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))))
     (if (i32.lt_u (local.get $j) (local.get $p))
       (then
-        (call $panel1 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $b) (local.get $c) (local.get $j)))))
+        (call $panel1 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j)))))
 
   ;; Columns j..j+15: sixteen running sums in eight registers per row of C.
   (func $panel16
-    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $b i32) (param $c i32) (param $j i32)
-    (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $a v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
+    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32) (param $j i32)
+    (local $blk i32) (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $slot i32)
+    (local $a v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
     (local.set $bj (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-    (local.set $i (local.get $i0))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
-        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
-        (local.set $s2 (v128.const f64x2 0 0)) (local.set $s3 (v128.const f64x2 0 0))
-        (local.set $s4 (v128.const f64x2 0 0)) (local.set $s5 (v128.const f64x2 0 0))
-        (local.set $s6 (v128.const f64x2 0 0)) (local.set $s7 (v128.const f64x2 0 0))
-        (local.set $t (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (block $row_done
-          (loop $terms
-            (br_if $row_done (i32.ge_u (local.get $t) (local.get $end)))
-            (local.set $a (f64x2.splat (f64.load (local.get $t))))
-            (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
-            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $row)))))
-            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $row)))))
-            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $a) (v128.load offset=32 (local.get $row)))))
-            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $a) (v128.load offset=48 (local.get $row)))))
-            (local.set $s4 (f64x2.add (local.get $s4) (f64x2.mul (local.get $a) (v128.load offset=64 (local.get $row)))))
-            (local.set $s5 (f64x2.add (local.get $s5) (f64x2.mul (local.get $a) (v128.load offset=80 (local.get $row)))))
-            (local.set $s6 (f64x2.add (local.get $s6) (f64x2.mul (local.get $a) (v128.load offset=96 (local.get $row)))))
-            (local.set $s7 (f64x2.add (local.get $s7) (f64x2.mul (local.get $a) (v128.load offset=112 (local.get $row)))))
-            (local.set $t (i32.add (local.get $t) (i32.const 16)))
-            (br $terms)))
-        (local.set $out (i32.add (local.get $c)
-          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
-        (v128.store offset=0 (local.get $out) (local.get $s0))
-        (v128.store offset=16 (local.get $out) (local.get $s1))
-        (v128.store offset=32 (local.get $out) (local.get $s2))
-        (v128.store offset=48 (local.get $out) (local.get $s3))
-        (v128.store offset=64 (local.get $out) (local.get $s4))
-        (v128.store offset=80 (local.get $out) (local.get $s5))
-        (v128.store offset=96 (local.get $out) (local.get $s6))
-        (v128.store offset=112 (local.get $out) (local.get $s7))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))
+    (loop $blocks
+      (local.set $i (local.get $i0))
+      (block $done
+        (loop $rows
+          (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+          (local.set $out (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
+          ;; The first block starts the sums at 0, later ones carry on from C.
+          (if (i32.eqz (local.get $blk))
+            (then
+              (local.set $s0 (v128.const f64x2 0 0))
+              (local.set $s1 (v128.const f64x2 0 0))
+              (local.set $s2 (v128.const f64x2 0 0))
+              (local.set $s3 (v128.const f64x2 0 0))
+              (local.set $s4 (v128.const f64x2 0 0))
+              (local.set $s5 (v128.const f64x2 0 0))
+              (local.set $s6 (v128.const f64x2 0 0))
+              (local.set $s7 (v128.const f64x2 0 0)))
+            (else
+              (local.set $s0 (v128.load offset=0 (local.get $out)))
+              (local.set $s1 (v128.load offset=16 (local.get $out)))
+              (local.set $s2 (v128.load offset=32 (local.get $out)))
+              (local.set $s3 (v128.load offset=48 (local.get $out)))
+              (local.set $s4 (v128.load offset=64 (local.get $out)))
+              (local.set $s5 (v128.load offset=80 (local.get $out)))
+              (local.set $s6 (v128.load offset=96 (local.get $out)))
+              (local.set $s7 (v128.load offset=112 (local.get $out)))))
+          (local.set $slot (i32.add (local.get $start)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nkb)) (local.get $blk)) (i32.const 2))))
+          (local.set $t (i32.load (local.get $slot)))
+          (local.set $end (i32.load offset=4 (local.get $slot)))
+          (block $terms_done
+            (loop $terms
+              (br_if $terms_done (i32.ge_u (local.get $t) (local.get $end)))
+              (local.set $a (f64x2.splat (f64.load (local.get $t))))
+              (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $row)))))
+                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $row)))))
+                (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $a) (v128.load offset=32 (local.get $row)))))
+                (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $a) (v128.load offset=48 (local.get $row)))))
+                (local.set $s4 (f64x2.add (local.get $s4) (f64x2.mul (local.get $a) (v128.load offset=64 (local.get $row)))))
+                (local.set $s5 (f64x2.add (local.get $s5) (f64x2.mul (local.get $a) (v128.load offset=80 (local.get $row)))))
+                (local.set $s6 (f64x2.add (local.get $s6) (f64x2.mul (local.get $a) (v128.load offset=96 (local.get $row)))))
+                (local.set $s7 (f64x2.add (local.get $s7) (f64x2.mul (local.get $a) (v128.load offset=112 (local.get $row)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 16)))
+              (br $terms)))
+            (v128.store offset=0 (local.get $out) (local.get $s0))
+            (v128.store offset=16 (local.get $out) (local.get $s1))
+            (v128.store offset=32 (local.get $out) (local.get $s2))
+            (v128.store offset=48 (local.get $out) (local.get $s3))
+            (v128.store offset=64 (local.get $out) (local.get $s4))
+            (v128.store offset=80 (local.get $out) (local.get $s5))
+            (v128.store offset=96 (local.get $out) (local.get $s6))
+            (v128.store offset=112 (local.get $out) (local.get $s7))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rows)))
+      (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+      (br_if $blocks (i32.lt_u (local.get $blk) (local.get $nkb)))))
 
   ;; Columns j..j+3.
   (func $panel4
-    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $b i32) (param $c i32) (param $j i32)
-    (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $a v128)
-    (local $s0 v128) (local $s1 v128)
+    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32) (param $j i32)
+    (local $blk i32) (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $slot i32)
+    (local $a v128) (local $s0 v128) (local $s1 v128)
     (local.set $bj (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-    (local.set $i (local.get $i0))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
-        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
-        (local.set $t (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (block $row_done
-          (loop $terms
-            (br_if $row_done (i32.ge_u (local.get $t) (local.get $end)))
-            (local.set $a (f64x2.splat (f64.load (local.get $t))))
-            (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
-            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $row)))))
-            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $row)))))
-            (local.set $t (i32.add (local.get $t) (i32.const 16)))
-            (br $terms)))
-        (local.set $out (i32.add (local.get $c)
-          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
-        (v128.store offset=0 (local.get $out) (local.get $s0))
-        (v128.store offset=16 (local.get $out) (local.get $s1))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))
+    (loop $blocks
+      (local.set $i (local.get $i0))
+      (block $done
+        (loop $rows
+          (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+          (local.set $out (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
+          ;; The first block starts the sums at 0, later ones carry on from C.
+          (if (i32.eqz (local.get $blk))
+            (then
+              (local.set $s0 (v128.const f64x2 0 0))
+              (local.set $s1 (v128.const f64x2 0 0)))
+            (else
+              (local.set $s0 (v128.load offset=0 (local.get $out)))
+              (local.set $s1 (v128.load offset=16 (local.get $out)))))
+          (local.set $slot (i32.add (local.get $start)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nkb)) (local.get $blk)) (i32.const 2))))
+          (local.set $t (i32.load (local.get $slot)))
+          (local.set $end (i32.load offset=4 (local.get $slot)))
+          (block $terms_done
+            (loop $terms
+              (br_if $terms_done (i32.ge_u (local.get $t) (local.get $end)))
+              (local.set $a (f64x2.splat (f64.load (local.get $t))))
+              (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $row)))))
+                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $row)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 16)))
+              (br $terms)))
+            (v128.store offset=0 (local.get $out) (local.get $s0))
+            (v128.store offset=16 (local.get $out) (local.get $s1))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rows)))
+      (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+      (br_if $blocks (i32.lt_u (local.get $blk) (local.get $nkb)))))
 
   ;; Columns j, j+1.
   (func $panel2
-    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $b i32) (param $c i32) (param $j i32)
-    (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $s0 v128)
+    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32) (param $j i32)
+    (local $blk i32) (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $slot i32)
+    (local $a v128) (local $s0 v128)
     (local.set $bj (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-    (local.set $i (local.get $i0))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
-        (local.set $s0 (v128.const f64x2 0 0))
-        (local.set $t (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (block $row_done
-          (loop $terms
-            (br_if $row_done (i32.ge_u (local.get $t) (local.get $end)))
-            (local.set $s0 (f64x2.add (local.get $s0)
-              (f64x2.mul (f64x2.splat (f64.load (local.get $t)))
-                (v128.load (i32.add (local.get $bj) (i32.load offset=8 (local.get $t)))))))
-            (local.set $t (i32.add (local.get $t) (i32.const 16)))
-            (br $terms)))
-        (v128.store
-          (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3)))
-          (local.get $s0))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))
+    (loop $blocks
+      (local.set $i (local.get $i0))
+      (block $done
+        (loop $rows
+          (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+          (local.set $out (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
+          ;; The first block starts the sums at 0, later ones carry on from C.
+          (if (i32.eqz (local.get $blk))
+            (then
+              (local.set $s0 (v128.const f64x2 0 0)))
+            (else
+              (local.set $s0 (v128.load offset=0 (local.get $out)))))
+          (local.set $slot (i32.add (local.get $start)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nkb)) (local.get $blk)) (i32.const 2))))
+          (local.set $t (i32.load (local.get $slot)))
+          (local.set $end (i32.load offset=4 (local.get $slot)))
+          (block $terms_done
+            (loop $terms
+              (br_if $terms_done (i32.ge_u (local.get $t) (local.get $end)))
+              (local.set $a (f64x2.splat (f64.load (local.get $t))))
+              (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $row)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 16)))
+              (br $terms)))
+            (v128.store offset=0 (local.get $out) (local.get $s0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rows)))
+      (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+      (br_if $blocks (i32.lt_u (local.get $blk) (local.get $nkb)))))
 
   ;; Column j alone (an odd last column, or p = 1).
   (func $panel1
-    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $b i32) (param $c i32) (param $j i32)
-    (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $s f64)
+    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32) (param $j i32)
+    (local $blk i32) (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $slot i32)
+    (local $x f64) (local $s0 f64)
     (local.set $bj (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-    (local.set $i (local.get $i0))
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
-        (local.set $s (f64.const 0))
-        (local.set $t (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
-        (block $row_done
-          (loop $terms
-            (br_if $row_done (i32.ge_u (local.get $t) (local.get $end)))
-            (local.set $s (f64.add (local.get $s)
-              (f64.mul (f64.load (local.get $t)) (f64.load (i32.add (local.get $bj) (i32.load offset=8 (local.get $t)))))))
-            (local.set $t (i32.add (local.get $t) (i32.const 16)))
-            (br $terms)))
-        (f64.store
-          (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3)))
-          (local.get $s))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows)))))
+    (loop $blocks
+      (local.set $i (local.get $i0))
+      (block $done
+        (loop $rows
+          (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+          (local.set $out (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
+          ;; The first block starts the sums at 0, later ones carry on from C.
+          (if (i32.eqz (local.get $blk))
+            (then
+              (local.set $s0 (f64.const 0)))
+            (else
+              (local.set $s0 (f64.load (local.get $out)))))
+          (local.set $slot (i32.add (local.get $start)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nkb)) (local.get $blk)) (i32.const 2))))
+          (local.set $t (i32.load (local.get $slot)))
+          (local.set $end (i32.load offset=4 (local.get $slot)))
+          (block $terms_done
+            (loop $terms
+              (br_if $terms_done (i32.ge_u (local.get $t) (local.get $end)))
+              (local.set $x (f64.load (local.get $t)))
+              (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
+                (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $x) (f64.load (local.get $row)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 16)))
+              (br $terms)))
+            (f64.store (local.get $out) (local.get $s0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rows)))
+      (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+      (br_if $blocks (i32.lt_u (local.get $blk) (local.get $nkb))))))

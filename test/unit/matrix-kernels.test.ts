@@ -37,7 +37,7 @@ function plain<T>(f: () => T): T {
 // n×m · m×p: row and column vectors, odd sizes, every panel width (16, 4, 2, 1 columns) and its remainders.
 const shapes: [number, number, number][] = [
   [1, 300, 37], [300, 1, 19], [129, 65, 1], [1, 2048, 1], [2048, 1, 1], [1, 1, 2048],
-  [17, 33, 19], [31, 7, 21], [13, 101, 3], [100, 784, 100], [100, 100, 10], [10, 20, 40], [3, 5, 7],
+  [17, 33, 19], [31, 7, 21], [13, 101, 3], [7, 259, 5], [100, 784, 100], [100, 100, 10], [10, 20, 40], [3, 5, 7],
 ];
 
 describe("fast products agree with the plain triple loop", () => {
