@@ -196,7 +196,7 @@ export class TorchSide implements Side {
     this.child.stderr.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
     const hello = (await this.answer()) as { torch: string; threads: number };
-    this.label = `PyTorch ${hello.torch.replace(/\+.*/, "")} (${hello.threads} threads)`;
+    this.label = `PyTorch ${hello.torch.replace(/\+.*/, "")} (${hello.threads} thread${hello.threads === 1 ? "" : "s"})`;
     for (const p of problems) {
       const dir = path.join(this.dir, p.id);
       fs.mkdirSync(dir);
