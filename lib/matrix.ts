@@ -199,9 +199,10 @@ export function assertFinite(m: Matrix, what: string): void {
 
 /**
  * C = A·B: entry (i, j) is row i of A times column j of B, c_ij = Σ_k a_ik·b_kj.
- * The triple loop is the definition. Products big enough to pay for it are
- * handed to the fast kernel (lib/kernels/product.ts: WebAssembly SIMD, zeros of
- * A skipped), which sums each entry in the same order: the same numbers.
+ * The triple loop is the definition. All but the tiniest products are handed
+ * to the fast kernel (lib/kernels/product.ts: WebAssembly SIMD, zeros of A
+ * skipped), which sums each entry in the same order: the same numbers for
+ * finite entries. `useFastProducts(false)` runs this loop instead.
  */
 export function matMul(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) throw new ShapeError(`matMul: ${fmt(a)} and ${fmt(b)} do not fit (${a.cols} ≠ ${b.rows})`);
