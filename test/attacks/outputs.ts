@@ -1,0 +1,79 @@
+// Reading the grader's outputs back, and the checks on their shape that do
+// not depend on scores: CSV cells a spreadsheet would run as formulas, HTML
+// and links that feedback.md would render, a feedback page that runs script.
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and newlines). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === "") quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n" || (c === "\r" && text[i + 1] === "\n")) {
+      if (c === "\r") i++;
+      row.push(field), rows.push(row), (row = []), (field = "");
+    } else field += c;
+  }
+  if (field !== "" || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+/** A cell a spreadsheet would evaluate: starts with = + - @ (or tab / CR), and is not a plain number. */
+export const isFormula = (cell: string) => /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?(e-?\d+)?$/.test(cell);
+
+/** A CSV cell with the usual neutralising apostrophe taken off, for comparing paths. */
+export const unneutralised = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+/** Problems with feedback.md as Markdown: raw HTML, script links or images outside code blocks, forged structure. */
+export function markdownProblems(md: string): string[] {
+  const problems: string[] = [];
+  let fence: string | undefined;
+  let scores = 0;
+  let testsHeadings = 0;
+  md.split("\n").forEach((line, i) => {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = undefined;
+      return;
+    }
+    if (f) {
+      fence = f[1];
+      return;
+    }
+    const at = `line ${i + 1}: ${JSON.stringify(line.slice(0, 120))}`;
+    if (/<\s*[A-Za-z!/]/.test(line)) problems.push(`raw HTML outside a code block, ${at}`);
+    if (/javascript:|vbscript:|data:text\/html/i.test(line)) problems.push(`a script link outside a code block, ${at}`);
+    if (/!\[[^\]]*\]\(/.test(line)) problems.push(`an image outside a code block, ${at}`);
+    if (/\*\*Score:\*\*/.test(line)) scores++;
+    if (/^## Tests\s*$/.test(line)) testsHeadings++;
+  });
+  if (fence) problems.push(`a code block (${fence}) is never closed`);
+  if (scores !== 1) problems.push(`"**Score:**" appears ${scores} times outside code blocks (forged?)`);
+  if (testsHeadings > 1) problems.push(`"## Tests" appears ${testsHeadings} times outside code blocks (forged?)`);
+  return problems;
+}
+
+/** Problems with feedback.html: anything that could run script or load remote content. */
+export function htmlProblems(html: string): string[] {
+  const problems: string[] = [];
+  for (const [re, what] of [
+    [/<script/i, "a <script> element"],
+    [/<(img|iframe|object|embed|svg|link|meta http-equiv)\b/i, "an element that loads content"],
+    [/\son[a-z]+\s*=/i, "an event-handler attribute"],
+    [/javascript:/i, "a javascript: URL"],
+  ] as [RegExp, string][]) {
+    const m = re.exec(html);
+    if (m) problems.push(`${what}: ${JSON.stringify(html.slice(Math.max(0, m.index - 30), m.index + 60))}`);
+  }
+  const open = (html.match(/<pre[\s>]/g) ?? []).length;
+  const close = (html.match(/<\/pre>/g) ?? []).length;
+  if (open !== close) problems.push(`<pre> opened ${open} times, closed ${close} times`);
+  return problems;
+}
