@@ -28,6 +28,13 @@ interface Row {
   dir: string;
 }
 
+// The list of submissions is known when tests are collected (names, kinds); files are built in beforeAll.
+const PLACEHOLDER: Ctx = { canary: "x", repo: REPO, solution: SOLUTION, subsDir: "/s", outDir: "/o", realHome: "/h", realTmp: "/t", tcpPort: 1, udpPort: 1 };
+const ONLY = process.env.NNLAB_ATTACKS_ONLY?.split(",");
+const keep = (s: { name: string; cls: string }) => !ONLY || s.cls === "reference" || ONLY.includes(s.name);
+const SPECS = allSpecs(PLACEHOLDER).filter(keep);
+const cases = (...kinds: string[]) => SPECS.filter((s) => kinds.includes(s.kind)).map((s) => [`${s.name} [${s.cls}]`, s.name] as const);
+
 let root: string;
 let ctx: Ctx;
 let built: Built[] = [];
@@ -47,7 +54,11 @@ let udp: dgram.Socket;
 const git = () => spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: REPO, encoding: "utf8" }).stdout;
 const listing = (dir: string) => new Set(fs.readdirSync(dir));
 const byKind = (...kinds: string[]) => built.filter((b) => kinds.includes(b.spec.kind));
-const label = (b: Built) => `${b.spec.name} [${b.spec.cls}]`;
+const named = (name: string) => {
+  const b = built.find((x) => x.spec.name === name);
+  if (!b) throw new Error(`${name} was not built`);
+  return b;
+};
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<typeof run> {
   return new Promise((resolve) => {
@@ -90,15 +101,14 @@ beforeAll(async () => {
     udpPort: udp.address().port,
   };
   // NNLAB_ATTACKS_ONLY=a,b grades only those attacks (and the reference submissions): for debugging one attack.
-  const only = process.env.NNLAB_ATTACKS_ONLY?.split(",");
-  const specs = allSpecs(ctx).filter((s) => !only || s.cls === "reference" || only.includes(s.name));
-  built = buildSubmissions(specs, SOLUTION, ctx.subsDir);
+  built = buildSubmissions(allSpecs(ctx).filter(keep), SOLUTION, ctx.subsDir);
 
   const solution = readNotebookFile(SOLUTION);
   const student = generateStudentVersion(solution);
   const visible = serializeNotebook(student) + "\n" + student.cells.map((c) => c.source).join("\n");
   const help = spawnSync(process.execPath, [BIN, "grade", "--help"], { encoding: "utf8" }).stdout;
   secrets = collectSecrets(solution, visible, help);
+  if (process.env.NNLAB_KEEP_ATTACKS) fs.writeFileSync(path.join(root, "secrets.json"), JSON.stringify(secrets, null, 1));
   for (const c of solution.cells) {
     if (cellRole(c) !== "test") continue;
     testIds.push(gradeId(c)!);
@@ -155,7 +165,8 @@ describe("the batch completes", () => {
     expect(rows.length).toBe(built.length);
   });
 
-  it.each(built.map((b) => [label(b), b] as const))("%s: has a row of its own, with a reason", (_, b) => {
+  it.each(cases("attack", "attack-visible", "correct", "empty"))("%s: has a row of its own, with a reason", (_, name) => {
+    const b = named(name);
     const row = rowOf.get(b);
     expect(row, `no single grades.csv row has submission = ${b.file}`).toBeDefined();
     expect(row!.fields.reason.trim(), "the reason column is empty").not.toBe("");
@@ -184,7 +195,8 @@ describe("the batch completes", () => {
 describe("scores", () => {
   const empty = () => byKind("empty")[0];
 
-  it.each(byKind("attack", "attack-visible").map((b) => [label(b), b] as const))("%s: scores at most the empty submission on every test", (_, b) => {
+  it.each(cases("attack", "attack-visible"))("%s: scores at most the empty submission on every test", (_, name) => {
+    const b = named(name);
     expect(rowOf.get(b), "no row to compare").toBeDefined();
     const over: string[] = [];
     for (const id of testIds) {
@@ -195,7 +207,8 @@ describe("scores", () => {
     expect(over).toEqual([]);
   });
 
-  it.each(byKind("correct").map((b) => [label(b), b] as const))("%s: keeps full marks", (_, b) => {
+  it.each(cases("correct"))("%s: keeps full marks", (_, name) => {
+    const b = named(name);
     const lost = testIds.filter((id) => score(b, id) !== maxPoints[id]).map((id) => `${id}: ${score(b, id)} of ${maxPoints[id]}`);
     expect(lost).toEqual([]);
   });
@@ -205,9 +218,11 @@ describe("nothing hidden leaks, in any encoding", () => {
   it("there is something to look for", () => {
     expect(secrets.filter((s) => s.kind === "expected number").length).toBeGreaterThan(3);
     expect(secrets.filter((s) => s.kind === "message").length).toBeGreaterThan(5);
+    expect(secrets.filter((s) => s.kind === "hidden code").length).toBeGreaterThan(5);
   });
 
-  it.each(built.map((b) => [label(b), b] as const))("%s: its feedback.md/.html, results.json and grades.csv row", (_, b) => {
+  it.each(cases("attack", "attack-visible", "correct", "empty"))("%s: its feedback.md/.html, results.json and grades.csv row", (_, name) => {
+    const b = named(name);
     const found: string[] = [];
     const texts: [string, string][] = outputsOf(b).map((f) => [path.basename(f), fs.readFileSync(f, "utf8")]);
     const row = rowOf.get(b);
@@ -275,7 +290,8 @@ describe("outputs are safe to open", () => {
     expect(bad).toEqual([]);
   });
 
-  it.each(built.map((b) => [label(b), b] as const))("%s: feedback.md has no live HTML, links or images; feedback.html runs nothing", (_, b) => {
+  it.each(cases("attack", "attack-visible", "correct", "empty"))("%s: feedback.md has no live HTML, links or images; feedback.html runs nothing", (_, name) => {
+    const b = named(name);
     const row = rowOf.get(b);
     if (!row) return; // reported by "has a row of its own"
     const problems: string[] = [];

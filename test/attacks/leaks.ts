@@ -71,13 +71,13 @@ export function collectSecrets(solution: Notebook, visibleText: string, helpText
   };
   solution.cells.forEach((cell, k) => {
     if (cellRole(cell) !== "test") return;
-    for (const f of hiddenFragments(cell.source, `cell ${k + 1}`)) for (const piece of f.split(/\$\{[^}]*\}/)) add(piece, "hidden code");
     for (const seg of splitRegions(cell.source)) {
       if (seg.kind !== "hidden") continue;
       const { messages, numbers } = checkCallParts(seg.text);
       for (const m of messages) add(m, "message");
       for (const n of numbers) add(n, "expected number");
     }
+    for (const f of hiddenFragments(cell.source, `cell ${k + 1}`)) for (const piece of f.split(/\$\{[^}]*\}/)) add(piece, "hidden code");
   });
   return [...out.values()];
 }

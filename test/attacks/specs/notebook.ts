@@ -31,7 +31,7 @@ function slowTypes(copies: number): string {
 }
 
 export function notebookAttacks(ctx: Ctx): Spec[] {
-  const t = (name: string, cls: string, tries: string, mutate: Spec["mutate"], answers?: Record<string, string>): Spec => ({ name, kind: "attack", cls, tries, mutate, answers });
+  const t = (cls: string, name: string, tries: string, mutate: Spec["mutate"], answers?: Record<string, string>): Spec => ({ name, kind: "attack", cls, tries, mutate, answers });
   const flood = (mb: number) => `const chunk = "flood ".repeat(1 << 17) + "\\n";\nfor (let i = 0; i < ${mb}; i++) process.stdout.write(chunk);`;
   return [
     // -- the notebook's JSON and cells
