@@ -44,7 +44,7 @@ export function sandboxAttacks(ctx: Ctx): Spec[] {
     spec(
       "writing files",
       "fs-write-async",
-      "fs.promises.writeFile/appendFile/mkdir, fs.writeFile with a callback, and write streams (createWriteStream + end) to the same places",
+      "fs.promises.writeFile/mkdir, fs.writeFile with a callback, and write streams (createWriteStream + end) to the same places",
       `const G: any = globalThis as any;
 const fsa: any = require("fs");
 const fsp: any = require("fs/promises");
@@ -144,7 +144,7 @@ for (const p of ${writeTargets(ctx, "a4")}) { try { await new Promise<void>((ok,
     spec(
       "reading what is not yours",
       "inspector-heap",
-      "opens an inspector session on its own process and takes a heap snapshot and CPU profile, searching them for test code, expected values and secrets",
+      "opens an inspector session on its own process and takes a heap snapshot, searching it for test code, expected values and secrets",
       block(`const inspector: any = require("inspector");
     const s = new inspector.Session();
     s.connect();
@@ -159,7 +159,7 @@ for (const p of ${writeTargets(ctx, "a4")}) { try { await new Promise<void>((ok,
     spec(
       "network",
       "network",
-      `connects to the test's own TCP (127.0.0.1:${ctx.tcpPort}) and UDP (:${ctx.udpPort}) listeners with net, http, fetch, WebSocket, tls, dgram and dns; opens an inspector port; sends SIGUSR1 to the grader (process._debugProcess) to open its inspector`,
+      `connects to the test's own TCP (127.0.0.1:${ctx.tcpPort}) and UDP (:${ctx.udpPort}) listeners with net, http, fetch, tls, dgram and dns; opens an inspector port; sends SIGUSR1 to the grader (process._debugProcess) to open its inspector`,
       `const G: any = globalThis as any;
 const hit = (what: string) => G.__escaped("network " + what);
 const tries: [string, () => Promise<unknown>][] = [
@@ -194,7 +194,7 @@ for (const [what, f] of tries) { try { await Promise.race([f(), new Promise((_, 
     spec(
       "other processes",
       "worker-threads",
-      "worker_threads Worker with eval code that writes a file (and a SharedArrayBuffer it spins on), and a Worker from a data: URL",
+      "worker_threads Worker with eval code that writes a file, and a Worker from a data: URL",
       `const G: any = globalThis as any;
 try {
   const { Worker } = require("worker_threads");
