@@ -31,7 +31,8 @@ interface Row {
 // The list of submissions is known when tests are collected (names, kinds); files are built in beforeAll.
 const PLACEHOLDER: Ctx = { canary: "x", repo: REPO, solution: SOLUTION, subsDir: "/s", outDir: "/o", realHome: "/h", realTmp: "/t", tcpPort: 1, udpPort: 1 };
 const ONLY = process.env.NNLAB_ATTACKS_ONLY?.split(",");
-const keep = (s: { name: string; cls: string }) => !ONLY || s.cls === "reference" || ONLY.includes(s.name);
+const SKIP = process.env.NNLAB_ATTACKS_SKIP?.split(",") ?? [];
+const keep = (s: { name: string; cls: string }) => s.cls === "reference" || ((!ONLY || ONLY.includes(s.name)) && !SKIP.includes(s.name));
 const SPECS = allSpecs(PLACEHOLDER).filter(keep);
 const cases = (...kinds: string[]) => SPECS.filter((s) => kinds.includes(s.kind)).map((s) => [`${s.name} [${s.cls}]`, s.name] as const);
 
@@ -100,7 +101,7 @@ beforeAll(async () => {
     tcpPort: (tcp.address() as net.AddressInfo).port,
     udpPort: udp.address().port,
   };
-  // NNLAB_ATTACKS_ONLY=a,b grades only those attacks (and the reference submissions): for debugging one attack.
+  // NNLAB_ATTACKS_ONLY=a,b grades only those attacks, NNLAB_ATTACKS_SKIP=a,b all but those (reference submissions always).
   built = buildSubmissions(allSpecs(ctx).filter(keep), SOLUTION, ctx.subsDir);
 
   const solution = readNotebookFile(SOLUTION);

@@ -223,7 +223,8 @@ try { const { Worker } = require("worker_threads"); new Worker(new URL("data:tex
     try { (0, eval)("globalThis.__evalOk = 1"); new Function("globalThis.__fnOk = 1")(); } catch {}
     G.__callers = new Function("var out = []; try { var f = arguments.callee.caller; for (var i = 0; f && i < 20; i++) { out.push(String(f)); f = f.caller; } } catch (e) { out.push(String(e)); } return out;");`),
       `const G2: any = globalThis as any;
-try { await import("data:text/javascript,globalThis.__dataImport=1"); } catch (e) { G2.__take("data import: " + String(e)); }
+const dataUrl: string = "data:text/javascript,globalThis.__dataImport=1";
+try { await import(dataUrl); } catch (e) { G2.__take("data import: " + String(e)); }
 function countWeights(units: number[]): number { try { for (const s of (globalThis as any).__callers()) (globalThis as any).__take(s); } catch {} (globalThis as any).__emit("cw"); return -1; }`,
     ),
     spec(
