@@ -58,7 +58,8 @@ function checkCallParts(code: string): { messages: string[]; numbers: string[] }
   return { messages, numbers };
 }
 
-const numberRe = (n: string) => new RegExp(`(?<![0-9A-Za-z.])${n.replace(/[.\-]/g, "\\$&")}(?![0-9A-Za-z]|\\.\\d)`);
+// A whole number token: not part of a longer number, word or hash, nor an item of a list of numbers (char codes).
+const numberRe = (n: string) => new RegExp(`(?<![0-9A-Za-z.]|\\d,\\s?)${n.replace(/[.\-]/g, "\\$&")}(?![0-9A-Za-z]|\\.\\d|,\\s?\\d)`);
 
 export function collectSecrets(solution: Notebook, visibleText: string, helpText: string): Secret[] {
   const out = new Map<string, Secret>();

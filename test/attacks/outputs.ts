@@ -60,17 +60,14 @@ export function markdownProblems(md: string): string[] {
   return problems;
 }
 
-/** Problems with feedback.html: anything that could run script or load remote content. */
+/** Problems with feedback.html: a tag (escaped text does not count) that could run script or load remote content. */
 export function htmlProblems(html: string): string[] {
   const problems: string[] = [];
-  for (const [re, what] of [
-    [/<script/i, "a <script> element"],
-    [/<(img|iframe|object|embed|svg|link|meta http-equiv)\b/i, "an element that loads content"],
-    [/\son[a-z]+\s*=/i, "an event-handler attribute"],
-    [/javascript:/i, "a javascript: URL"],
-  ] as [RegExp, string][]) {
-    const m = re.exec(html);
-    if (m) problems.push(`${what}: ${JSON.stringify(html.slice(Math.max(0, m.index - 30), m.index + 60))}`);
+  for (const m of html.matchAll(/<[^>]*>/g)) {
+    const tag = m[0];
+    if (/^<\s*(script|img|iframe|object|embed|svg|link|meta|base|form)\b/i.test(tag)) problems.push(`an element that runs or loads something: ${JSON.stringify(tag.slice(0, 120))}`);
+    else if (/\son[a-z]+\s*=/i.test(tag)) problems.push(`an event-handler attribute: ${JSON.stringify(tag.slice(0, 120))}`);
+    else if (/(href|src|action)\s*=\s*["']?\s*(javascript|data|vbscript):/i.test(tag)) problems.push(`a script URL: ${JSON.stringify(tag.slice(0, 120))}`);
   }
   const open = (html.match(/<pre[\s>]/g) ?? []).length;
   const close = (html.match(/<\/pre>/g) ?? []).length;
