@@ -65,7 +65,7 @@ export function htmlProblems(html: string): string[] {
   const problems: string[] = [];
   for (const m of html.matchAll(/<[^>]*>/g)) {
     const tag = m[0];
-    if (/^<\s*(script|img|iframe|object|embed|svg|link|meta|base|form)\b/i.test(tag)) problems.push(`an element that runs or loads something: ${JSON.stringify(tag.slice(0, 120))}`);
+    if (/^<\s*(script|img|iframe|object|embed|svg|link|base|form)\b/i.test(tag) || /^<\s*meta\b[^>]*http-equiv/i.test(tag)) problems.push(`an element that runs or loads something: ${JSON.stringify(tag.slice(0, 120))}`);
     else if (/\son[a-z]+\s*=/i.test(tag)) problems.push(`an event-handler attribute: ${JSON.stringify(tag.slice(0, 120))}`);
     else if (/(href|src|action)\s*=\s*["']?\s*(javascript|data|vbscript):/i.test(tag)) problems.push(`a script URL: ${JSON.stringify(tag.slice(0, 120))}`);
   }
