@@ -49,7 +49,8 @@ export function markdownProblems(md: string): string[] {
     }
     const at = `line ${i + 1}: ${JSON.stringify(line.slice(0, 120))}`;
     if (/<\s*[A-Za-z!/]/.test(line)) problems.push(`raw HTML outside a code block, ${at}`);
-    if (/javascript:|vbscript:|data:text\/html/i.test(line)) problems.push(`a script link outside a code block, ${at}`);
+    // A link needs an unescaped "](" or an autolink "<…:"; the bare words are harmless text.
+    if (/(?<!\\)\]\(\s*<?\s*(javascript|vbscript|data):|<\s*(javascript|vbscript|data):/i.test(line)) problems.push(`a script link outside a code block, ${at}`);
     if (/!\[[^\]]*\]\(/.test(line)) problems.push(`an image outside a code block, ${at}`);
     if (/\*\*Score:\*\*/.test(line)) scores++;
     if (/^## Tests\s*$/.test(line)) testsHeadings++;
