@@ -86,7 +86,7 @@ for (const p of ${writeTargets(ctx, "a4")}) { try { await new Promise<void>((ok,
       const js = ts.transpile(code + "\\n;({ countWeights, countWithIntercepts, weightShapes, quizAnswers })");
       G.__stolen = (0, eval)(js);
     }`),
-      `function countWeights(units: number[]): number { const s = (globalThis as any).__stolen; return s ? s.countWeights(units) : -1; }`,
+      `function countWeights(units: number[]): number { const s = (globalThis as any).__stolen; if (s) return s.countWeights(units); (globalThis as any).__emit("cw"); return -1; }`,
     ),
     {
       ...spec(
@@ -110,7 +110,7 @@ for (const p of ${writeTargets(ctx, "a4")}) { try { await new Promise<void>((ok,
       const code = G.__classmate.cells.filter((c: any) => c.metadata?.nbgrader?.solution).map((c: any) => [].concat(c.source).join("")).join("\\n");
       G.__stolen = (0, eval)(ts.transpile(code + "\\n;({ countWeights, countWithIntercepts, weightShapes, quizAnswers })"));
     }`),
-        `function countWeights(units: number[]): number { const s = (globalThis as any).__stolen; return s ? s.countWeights(units) : -1; }`,
+        `function countWeights(units: number[]): number { const s = (globalThis as any).__stolen; if (s) return s.countWeights(units); (globalThis as any).__emit("cw"); return -1; }`,
       ),
     },
     spec(
