@@ -92,8 +92,8 @@ export function notebookAttacks(ctx: Ctx): Spec[] {
     t("the shared TypeScript converter", "poison-nested-literal", "an answer cell with a 30 000-deep nested array literal and a 30 000-deep parenthesised expression (the TypeScript parser overflows its stack)", undefined, {
       count_weights: `${STUB_ANSWER}\nconst deep = ${"[".repeat(30_000)}${"]".repeat(30_000)};\nconst deeper = ${"(".repeat(30_000)}1${")".repeat(30_000)};`,
     }),
-    t("the shared TypeScript converter", "poison-slow-types", "an answer cell whose types take the checker many seconds (recursive conditional types over a 10 000-member union), holding the shared converter", undefined, {
-      count_weights: slowTypes(4),
+    t("the shared TypeScript converter", "poison-slow-types", "an answer cell whose types take the checker well over a minute (recursive conditional types over a 10 000-member union), holding the shared converter past the time limit while other submissions wait for it", undefined, {
+      count_weights: slowTypes(12),
     }),
     t("the shared TypeScript converter", "poison-global-augment", "global and module augmentations (check: never, Array and Number members, a fake nnlab module) meant to stay in the converter after this student", undefined, {
       count_weights: `${STUB_ANSWER}\ndeclare global {\n  var check: never;\n  interface Array<T> { equal: never }\n  interface Number { valueOf(): never }\n}\ndeclare module "nnlab" {\n  export const check: never;\n}`,
