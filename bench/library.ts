@@ -24,7 +24,7 @@ import { Command } from "commander";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { digits, fastProductsAvailable, loadBackend, notesPoints, tfjs } from "nnlab";
+import { BackendName, digits, fastProductsAvailable, loadBackend, notesPoints, tfjs } from "nnlab";
 import { ProductTiming, epochFlops, formatTable, productTable, timeProducts } from "./products";
 import { Problem, ROOT, Run, Side, TorchSide, handSide, tfjsSide, torchAbsence } from "./sides";
 
@@ -74,7 +74,7 @@ const side = (r: ProblemResult, key: string): SideResult | undefined => r.sides.
 function targets(results: ProblemResult[]): Target[] {
   const out: Target[] = [];
   for (const r of results) {
-    const hand = side(r, "hand")!, tf = side(r, "tfjs"), torch = side(r, "torch");
+    const hand = side(r, "hand")!, tf = side(r, "tfjs-wasm") ?? side(r, "tfjs-tensorflow"), torch = side(r, "torch");
     if (r.id === "P1") {
       out.push({ text: "P1: hand-coded < 0.5 s", met: hand.seconds < 0.5 });
       if (tf) out.push({ text: "P1: hand-coded faster than tfjs", met: hand.seconds < tf.seconds });
@@ -126,10 +126,13 @@ async function main(): Promise<void> {
     .parse(process.argv);
   const opts = cli.opts<{ json?: boolean; repeat: number; torch: boolean; torchThreads: number }>();
 
-  const backend = await loadBackend(undefined, { quiet: true });
+  // Every tfjs backend that loads here, in one run: tfjs-node (after npm run setup:tfjs-node) and wasm.
+  const backends: BackendName[] = [];
+  for (const b of ["tensorflow", "wasm"] as BackendName[]) if ((await loadBackend(b, { quiet: true }).catch(() => undefined)) === b) backends.push(b);
+  if (!backends.includes("tensorflow")) console.log("tfjs (tensorflow): not available — npm run setup:tfjs-node builds tfjs-node");
   const absent = opts.torch ? torchAbsence() : "left out (--no-torch)";
   const torch = absent === null ? new TorchSide(opts.torchThreads) : null;
-  const sides: Side[] = [handSide, tfjsSide(backend), ...(torch ? [torch] : [])];
+  const sides: Side[] = [handSide, ...backends.map((b) => tfjsSide(b)), ...(torch ? [torch] : [])];
 
   const problems: Problem[] = [
     {
@@ -161,11 +164,11 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
     tfjs: tfjs().version.tfjs,
-    backend,
+    backends,
     fastProducts: fastProductsAvailable() ? "WebAssembly SIMD" : "plain JavaScript loop",
   };
   const loadBefore = os.loadavg();
-  console.log(`nnlab library benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs} (${backend})`);
+  console.log(`nnlab library benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs} (${backends.join(", ")})`);
   console.log(`nnlab products: ${machine.fastProducts}; median of ${opts.repeat} runs after one warm-up epoch`);
   console.log(`load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} (1, 5, 15 min) at the start`);
   if (!torch) console.log(`PyTorch: absent — ${absent}`);

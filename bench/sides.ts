@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import {
+  BackendName,
   DataLoader,
   Dataset,
   LossName,
@@ -20,6 +21,7 @@ import {
   getLoss,
   gradientsToList,
   labelsTensor,
+  loadBackend,
   tfjs,
   tfjsTwin,
   toTensor,
@@ -115,11 +117,14 @@ export const handSide: Side = {
  * minimising the twin's loss; batches are gathered from tensors holding the
  * whole data set, in the DataLoader's order.
  */
-export function tfjsSide(backend: string): Side {
+/** The MLP's tfjs twin on one backend ("tensorflow" = tfjs-node, "wasm"); each run switches to it first. */
+export function tfjsSide(backend: BackendName): Side {
   return {
-    key: "tfjs",
+    key: `tfjs-${backend}`,
     label: `tfjs (${backend})`,
     async train(p, epochs) {
+      const active = await loadBackend(backend, { quiet: true });
+      if (active !== backend) throw new Error(`the tfjs side wanted the ${backend} backend but got ${active}`);
       const tf = tfjs();
       const mlp = new MLP(p.network);
       const twin = tfjsTwin(mlp);

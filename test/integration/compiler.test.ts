@@ -43,10 +43,10 @@ describe("CompilerPool", () => {
   }, 120_000);
 
   it("a cell that is slow to convert is stopped at its time limit while another submission's cell is converted meanwhile", async () => {
-    const slow = pool.convert("", SLOW, 1_000);
+    const slow = pool.convert("", SLOW, 50);
     const other = pool.convert("", `${NORMAL} + 100`, 60_000);
     const [s, o] = await Promise.all([slow, other]);
-    expect(s.diagnostics[0].messageText).toMatch(/converting this cell to JavaScript took longer than 1 s/);
+    expect(s.diagnostics[0].messageText).toMatch(/converting this cell to JavaScript took longer than [\d.]+ s/);
     expect(o.diagnostics).toEqual([]);
     // The converter that was stopped is replaced: later cells still convert.
     expect((await pool.convert("", `${NORMAL} + 200`)).diagnostics).toEqual([]);

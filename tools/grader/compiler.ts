@@ -28,6 +28,8 @@ export interface ConvertResult {
   diagnostics: Diagnostic[];
   hasToplevelAwait?: boolean;
   lastExpressionVar?: string;
+  /** Maps the JavaScript back to the cell (patched tslab), so tracebacks name the cell's own lines. */
+  sourceMap?: unknown;
   sideOutputs?: { path: string; data: string }[];
 }
 

@@ -43,6 +43,7 @@ function packCell(converted: ConvertResult): string {
       diagnostics: converted.diagnostics,
       hasToplevelAwait: converted.hasToplevelAwait,
       lastExpressionVar: converted.lastExpressionVar,
+      sourceMap: converted.sourceMap,
     },
   };
   return JSON.stringify(cell);

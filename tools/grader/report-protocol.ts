@@ -62,3 +62,35 @@ export function errorText(e: unknown): string {
     return "an error that could not be read";
   }
 }
+
+/**
+ * Keys of checks within one test run, the same in both kernels: "r#3" is the
+ * 4th check of the run, "r#2/1#0" the first check in part 1 of the
+ * check.partial at "r#2". begin() starts a run; within(key, i, f) runs f as
+ * part i of the partial at key.
+ */
+export class CheckKeys {
+  private scope = "r";
+  private counters = new Map<string, number>();
+
+  begin(): void {
+    this.scope = "r";
+    this.counters = new Map();
+  }
+
+  next(): string {
+    const n = this.counters.get(this.scope) ?? 0;
+    this.counters.set(this.scope, n + 1);
+    return `${this.scope}#${n}`;
+  }
+
+  within<T>(key: string, part: number, f: () => T): T {
+    const outer = this.scope;
+    this.scope = `${key}/${part}`;
+    try {
+      return f();
+    } finally {
+      this.scope = outer;
+    }
+  }
+}

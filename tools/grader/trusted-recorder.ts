@@ -8,7 +8,7 @@
 import type { KernelChildApi } from "../engine/protocol";
 import { createCheck } from "../../lib/check";
 import { encodeValue } from "./values";
-import type { ExpectMessage, ThrowsSpec } from "./report-protocol";
+import { CheckKeys, ExpectMessage, ThrowsSpec } from "./report-protocol";
 
 export const TRUSTED_ENV = "NNLAB_TRUSTED";
 
@@ -28,13 +28,8 @@ function throwsSpec(expected: unknown): ThrowsSpec {
 }
 
 function install(): void {
-  let scope = "r";
-  let counters = new Map<string, number>();
-  const nextKey = () => {
-    const n = counters.get(scope) ?? 0;
-    counters.set(scope, n + 1);
-    return `${scope}#${n}`;
-  };
+  const keys = new CheckKeys();
+  const nextKey = () => keys.next();
   // The solution's own verdict on a check, with the reason when it fails (shown to instructors by validate).
   const verdict = (f: () => void): { solutionPassed: boolean; solutionFailure?: string } => {
     try {
@@ -50,8 +45,7 @@ function install(): void {
 
   (globalThis as Record<string, unknown>).nnlabTrusted = {
     begin() {
-      scope = "r";
-      counters = new Map();
+      keys.begin();
     },
     end() {
       send?.({ nnlab: "end" });
@@ -74,11 +68,8 @@ function install(): void {
       const key = nextKey();
       const names = Object.keys(parts);
       let passed = 0;
-      const outer = scope;
       names.forEach((name, i) => {
-        scope = `${key}/${i}`;
-        if (passes(() => parts[name]())) passed++;
-        scope = outer;
+        if (passes(() => keys.within(key, i, () => parts[name]()))) passed++;
       });
       record({ key, site, kind: "partial", parts: names, solutionPassed: passed === names.length });
     },

@@ -15,7 +15,7 @@
 // (docs/security.md). Item 1 is defence in depth, not the trust boundary.
 import type { KernelChildApi } from "../../engine/protocol";
 import { encodeValue } from "../values";
-import { errorNames, errorText, ReportMessage } from "../report-protocol";
+import { CheckKeys, errorNames, errorText, ReportMessage } from "../report-protocol";
 
 export const AGENT_GLOBAL = "nnlabGrader";
 export const AGENT_ENV = "NNLAB_GRADING";
@@ -89,15 +89,9 @@ function closeOtherDoors(): void {
 }
 
 function installReporter(): void {
-  // Checks are keyed by scope and position: "r#3" is the 4th check of the run, "r#2/1#0" the first
-  // check in part 1 of the partial at "r#2". The trusted kernel numbers its records the same way.
-  let scope = "r";
-  let counters = new Map<string, number>();
-  const nextKey = () => {
-    const n = counters.get(scope) ?? 0;
-    counters.set(scope, n + 1);
-    return `${scope}#${n}`;
-  };
+  // The trusted kernel numbers its records the same way.
+  const keys = new CheckKeys();
+  const nextKey = () => keys.next();
   const report = (m: ReportMessage) => {
     if (send) send(m);
   };
@@ -107,8 +101,7 @@ function installReporter(): void {
   const grader = ObjectFreeze({
     check: ObjectFreeze({ equal: unsupported, close: unsupported, ok: unsupported, throws: unsupported, partial: unsupported }),
     begin(): void {
-      scope = "r";
-      counters = new Map();
+      keys.begin();
     },
     end(): void {
       report({ nnlab: "end" });
@@ -134,16 +127,13 @@ function installReporter(): void {
     partial(site: number, parts: unknown): void {
       const key = nextKey();
       const list = ArrayIsArray(parts) ? parts : [];
-      const outer = scope;
       for (let i = 0; i < list.length; i++) {
-        scope = `${key}/${i}`;
         let threw = false;
         try {
-          if (typeof list[i] === "function") ReflectApply(list[i], undefined, []);
+          if (typeof list[i] === "function") keys.within(key, i, () => ReflectApply(list[i], undefined, []));
         } catch {
           threw = true;
         }
-        scope = outer;
         report({ nnlab: "part", key, site, part: i, threw });
       }
     },

@@ -127,6 +127,11 @@ export function sandboxedKernel(root: SandboxRoot, workdir: string, limits: Limi
     "--require",
     builtScript(path.join("sandbox", "precompiled.js")),
   ];
+  return kernelIn(workdir, limits, nodeArgs, AGENT_ENV, builtScript(path.join("sandbox", "agent.js")));
+}
+
+/** A kernel in `workdir` with the limits, running precompiled cells, with `preload` switched on by `flag`. */
+function kernelIn(workdir: string, limits: Limits, nodeArgs: string[], flag: string, preload: string): KernelOptions {
   return {
     cwd: workdir,
     cellTimeoutMs: limits.cellTimeoutMs,
@@ -134,9 +139,9 @@ export function sandboxedKernel(root: SandboxRoot, workdir: string, limits: Limi
     maxRssMb: limits.maxRssMb,
     maxOutputBytes: limits.maxOutputBytes,
     nodeArgs,
-    // Nothing from the grader's environment (tokens, paths) reaches a submission.
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [AGENT_ENV]: "1" },
-    preload: builtScript(path.join("sandbox", "agent.js")),
+    // Nothing from the grader's environment (tokens, paths) reaches a kernel.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [flag]: "1" },
+    preload,
   };
 }
 
@@ -146,14 +151,5 @@ export function sandboxedKernel(root: SandboxRoot, workdir: string, limits: Limi
  * limits, so a runaway solution cannot hang the batch either.
  */
 export function trustedKernel(workdir: string, limits: Limits): KernelOptions {
-  return {
-    cwd: workdir,
-    cellTimeoutMs: limits.cellTimeoutMs,
-    maxOldSpaceMb: limits.maxOldSpaceMb,
-    maxRssMb: limits.maxRssMb,
-    maxOutputBytes: limits.maxOutputBytes,
-    nodeArgs: ["--require", builtScript(path.join("sandbox", "precompiled.js"))],
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: workdir, TMPDIR: workdir, [TRUSTED_ENV]: "1" },
-    preload: builtScript("trusted-recorder.js"),
-  };
+  return kernelIn(workdir, limits, ["--require", builtScript(path.join("sandbox", "precompiled.js"))], TRUSTED_ENV, builtScript("trusted-recorder.js"));
 }

@@ -24,6 +24,7 @@ export interface CompiledCell {
     diagnostics: { start: { offset: number; line: number; character: number }; end: { offset: number; line: number; character: number }; messageText: string; category: number; code: number; fileName?: string }[];
     hasToplevelAwait?: boolean;
     lastExpressionVar?: string;
+    sourceMap?: unknown;
   };
 }
 
