@@ -4,7 +4,8 @@
 // Backprop rule 2 needs σ'(a) evaluated at the pre-activation the forward pass
 // saw, so every Activation exposes `derivative(a)` taking a (not h).
 //
-// Also here: the row-wise softmax and log-sum-exp that turn a row of class
+// Also here: the scalar sigmoid and softplus every loss uses, and the
+// row-wise softmax and log-sum-exp that turn a row of class
 // scores into probabilities without overflow (used by the softmax loss).
 
 import { Matrix, ShapeError } from "./matrix";
@@ -27,6 +28,11 @@ export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x); // in (0, 1): no overflow
   return e / (1 + e);
+}
+
+/** Softplus log(1 + e^x) without overflow: max(x, 0) + log(1 + e^(−|x|)). */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /** Applies a scalar function to every entry (a fresh matrix; the input is untouched). */
@@ -96,22 +102,24 @@ function assertHasColumns(op: string, z: Matrix): void {
 }
 
 /**
- * L_i = log Σ_j exp(z_ij) for every row i, as an N×1 column.
- * The log-sum-exp trick: with M = max_j z_ij, L_i = M + log Σ_j exp(z_ij − M),
- * where every exponent is ≤ 0, so nothing overflows and the largest term is 1.
+ * log Σ_j exp(v_j) of a list of numbers, by the log-sum-exp trick: with
+ * M = max_j v_j, it equals M + log Σ_j exp(v_j − M), where every exponent is
+ * ≤ 0, so nothing overflows and the largest term is 1.
  */
+export function logSumExp(values: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let j = 0; j < values.length; j++) if (values[j] > m) m = values[j];
+  let s = 0;
+  for (let j = 0; j < values.length; j++) s += Math.exp(values[j] - m);
+  return m + Math.log(s);
+}
+
+/** L_i = log Σ_j exp(z_ij) for every row i, as an N×1 column (see logSumExp). */
 export function logSumExpRows(z: Matrix): Matrix {
   assertHasColumns("logSumExpRows", z);
   const out = new Matrix(z.rows, 1);
-  const Z = z.data, c = z.cols;
-  for (let i = 0; i < z.rows; i++) {
-    const off = i * c;
-    let m = -Infinity;
-    for (let j = 0; j < c; j++) if (Z[off + j] > m) m = Z[off + j];
-    let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(Z[off + j] - m);
-    out.data[i] = m + Math.log(s);
-  }
+  const c = z.cols;
+  for (let i = 0; i < z.rows; i++) out.data[i] = logSumExp(z.data.subarray(i * c, (i + 1) * c));
   return out;
 }
 

@@ -16,7 +16,7 @@
 // logistic and bce_logits are the same loss under the two codings of the
 // binary label (y = 2·y01 − 1), and both are softmax_ce with scores [0, a].
 
-import { logSumExpRows, sigmoid } from "./activations";
+import { logSumExpRows, sigmoid, softplus } from "./activations";
 import { Matrix, ShapeError, argmaxRows, assertFinite } from "./matrix";
 
 export type LossName = "square" | "logistic" | "bce_logits" | "softmax_ce";
@@ -36,15 +36,10 @@ export interface Loss {
   predict(output: Matrix): Matrix;
 }
 
-/** log(1 + e^x) without overflow: max(x, 0) + log(1 + e^(−|x|)). */
-function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-
 // ---------------------------------------------------------------- checks
 
 /** 1/N for "mean", 1 for "sum"; anything else is an error. */
-function reductionFactor(name: LossName, n: number, reduction: Reduction): number {
+function reductionFactor(name: string, n: number, reduction: Reduction): number {
   if (reduction === "mean") return 1 / n;
   if (reduction === "sum") return 1;
   throw new RangeError(`${name}: reduction must be "mean" or "sum", got "${reduction}"`);
@@ -53,60 +48,64 @@ function reductionFactor(name: LossName, n: number, reduction: Reduction): numbe
 /**
  * The checks every loss makes before computing anything: a non-empty batch,
  * labels with one row per sample and `yCols` columns, finite numbers, and
- * each label in the loss's coding (`validLabel`).
+ * each label in the loss's coding (`validLabel`). `name` opens each message.
  */
 function checkInputs(
-  loss: { name: LossName; labels: string },
+  name: string,
+  labels: string,
   output: Matrix,
   y: Matrix,
   yCols: number,
   validLabel: (v: number) => boolean,
 ): void {
-  const { name } = loss;
   if (output.rows === 0) throw new RangeError(`${name}: empty batch (the output has 0 rows)`);
   if (output.cols === 0) throw new ShapeError(`${name}: the output has 0 columns`);
   if (y.rows !== output.rows || y.cols !== yCols) {
     throw new ShapeError(
       `${name}: labels y are ${y.rows}×${y.cols} but the output is ${output.rows}×${output.cols}; ` +
-        `expected y ${output.rows}×${yCols} (${loss.labels})`,
+        `expected y ${output.rows}×${yCols} (${labels})`,
     );
   }
   assertFinite(output, `${name}: output`);
   assertFinite(y, `${name}: labels y`);
   for (let i = 0; i < y.data.length; i++) {
     if (!validLabel(y.data[i])) {
-      throw new RangeError(`${name}: label ${y.data[i]} in row ${Math.floor(i / y.cols)} is outside the coding (${loss.labels})`);
+      throw new RangeError(`${name}: label ${y.data[i]} in row ${Math.floor(i / y.cols)} is outside the coding (${labels})`);
     }
   }
 }
 
-/** Builds a Loss from its per-sample value and its un-reduced gradient (both after checks). */
-function makeLoss(spec: {
+/** A loss's formulas: its checks, per-sample value, un-reduced gradient and prediction. */
+interface LossSpec {
   name: LossName;
   labels: string;
-  check(output: Matrix, y: Matrix): void;
+  /** Throws, with messages opening with `where`, unless output and y fit this loss. */
+  check(where: string, output: Matrix, y: Matrix): void;
   perSample(output: Matrix, y: Matrix): Matrix;
   gradientOfSum(output: Matrix, y: Matrix): Matrix;
   predict(output: Matrix): Matrix;
-}): Loss {
+}
+
+/** Builds a Loss from its spec; `where` names it in error messages (the graph ops pass their own name). */
+function makeLoss(spec: LossSpec, where: string = spec.name): Loss {
   return {
     name: spec.name,
     labels: spec.labels,
     perSample(output, y) {
-      spec.check(output, y);
+      spec.check(where, output, y);
       return spec.perSample(output, y);
     },
     value(output, y, reduction = "mean") {
-      spec.check(output, y);
-      const factor = reductionFactor(spec.name, output.rows, reduction);
+      spec.check(where, output, y);
+      const factor = reductionFactor(where, output.rows, reduction);
       const l = spec.perSample(output, y).data;
       let s = 0;
       for (let i = 0; i < l.length; i++) s += l[i];
       return s * factor;
     },
     gradient(output, y, reduction = "mean") {
-      spec.check(output, y);
-      const factor = reductionFactor(spec.name, output.rows, reduction);
+      spec.check(where, output, y);
+      const factor = reductionFactor(where, output.rows, reduction);
       const g = spec.gradientOfSum(output, y);
       // Scale in place: g is a fresh matrix that nobody else holds yet.
       if (factor !== 1) for (let k = 0; k < g.data.length; k++) g.data[k] *= factor;
@@ -125,7 +124,7 @@ function perRow(output: Matrix, y: Matrix, f: (a: number, y: number) => number):
   return out;
 }
 
-function oneOutput(name: LossName, output: Matrix): void {
+function oneOutput(name: string, output: Matrix): void {
   if (output.cols !== 1) {
     throw new ShapeError(`${name}: needs one output unit (an N×1 score), got ${output.rows}×${output.cols}`);
   }
@@ -134,11 +133,11 @@ function oneOutput(name: LossName, output: Matrix): void {
 // ---------------------------------------------------------------- the losses
 
 /** Square loss ℓ_i = Σ_k (a_ik − y_ik)²; gradient 2(a − y). With k = 1 and "mean" this is the MSE. */
-const square: Loss = makeLoss({
+const square: LossSpec = {
   name: "square",
   labels: "y N×k real numbers, the same shape as the output",
-  check(output, y) {
-    checkInputs(this, output, y, output.cols, () => true);
+  check(where, output, y) {
+    checkInputs(where, this.labels, output, y, output.cols, () => true);
   },
   perSample(output, y) {
     const out = new Matrix(output.rows, 1);
@@ -159,51 +158,52 @@ const square: Loss = makeLoss({
     return g;
   },
   predict: (output) => output.clone(),
-});
+};
 
 /**
  * Logistic loss for labels y ∈ {−1, 1}: ℓ = log(1 + exp(−y·a)),
  * ∂ℓ/∂a = −y / (1 + exp(y·a)) = −y·σ(−y·a) (σ stable, so no overflow either way).
  */
-const logistic: Loss = makeLoss({
+const logistic: LossSpec = {
   name: "logistic",
   labels: "y N×1 with values −1 or 1",
-  check(output, y) {
-    oneOutput(this.name, output);
-    checkInputs(this, output, y, 1, (v) => v === 1 || v === -1);
+  check(where, output, y) {
+    oneOutput(where, output);
+    checkInputs(where, this.labels, output, y, 1, (v) => v === 1 || v === -1);
   },
   perSample: (output, y) => perRow(output, y, (a, yi) => softplus(-yi * a)),
   gradientOfSum: (output, y) => perRow(output, y, (a, yi) => -yi * sigmoid(-yi * a)),
   predict: (output) => output.map((a) => (a > 0 ? 1 : -1)),
-});
+};
 
 /**
  * Binary cross-entropy on the logit a for labels y ∈ {0, 1} (torch's
  * BCEWithLogitsLoss): ℓ = −[y·log σ(a) + (1−y)·log(1−σ(a))] = softplus(a) − y·a,
  * ∂ℓ/∂a = σ(a) − y.
  */
-const bceLogits: Loss = makeLoss({
+const bceLogits: LossSpec = {
   name: "bce_logits",
   labels: "y N×1 with values 0 or 1",
-  check(output, y) {
-    oneOutput(this.name, output);
-    checkInputs(this, output, y, 1, (v) => v === 0 || v === 1);
+  check(where, output, y) {
+    oneOutput(where, output);
+    checkInputs(where, this.labels, output, y, 1, (v) => v === 0 || v === 1);
   },
   perSample: (output, y) => perRow(output, y, (a, yi) => softplus(a) - yi * a),
   gradientOfSum: (output, y) => perRow(output, y, (a, yi) => sigmoid(a) - yi),
   predict: (output) => output.map((a) => (a > 0 ? 1 : 0)),
-});
+};
 
 /**
  * Softmax cross-entropy for C classes, y_i ∈ {0, …, C−1}: with
  * L_i = log Σ_j exp(a_ij) (log-sum-exp, stable), ℓ_i = L_i − a_i,y_i
  * = −log softmax(a_i)_y_i, and ∂ℓ_i/∂a_ik = exp(a_ik − L_i) − I[y_i = k].
  */
-const softmaxCe: Loss = makeLoss({
+const softmaxCe: LossSpec = {
   name: "softmax_ce",
   labels: "y N×1 of integer class indices 0..C−1, C = number of output units",
-  check(output, y) {
-    checkInputs(this, output, y, 1, (v) => Number.isInteger(v) && v >= 0 && v < output.cols);
+  check(where, output, y) {
+    const labels = `${this.labels}; here 0..${output.cols - 1}`;
+    checkInputs(where, labels, output, y, 1, (v) => Number.isInteger(v) && v >= 0 && v < output.cols);
   },
   perSample(output, y) {
     const L = logSumExpRows(output);
@@ -222,14 +222,21 @@ const softmaxCe: Loss = makeLoss({
     return g;
   },
   predict: (output) => Matrix.column(argmaxRows(output)),
-});
+};
+
+const specs: Record<LossName, LossSpec> = { square, logistic, bce_logits: bceLogits, softmax_ce: softmaxCe };
 
 export const losses: Record<LossName, Loss> = {
-  square,
-  logistic,
-  bce_logits: bceLogits,
-  softmax_ce: softmaxCe,
+  square: makeLoss(square),
+  logistic: makeLoss(logistic),
+  bce_logits: makeLoss(bceLogits),
+  softmax_ce: makeLoss(softmaxCe),
 };
+
+/** The loss `name` with `where` opening its error messages: the graph's loss ops share these formulas and checks. */
+export function lossNamed(name: LossName, where: string): Loss {
+  return makeLoss(specs[name], where);
+}
 
 /** The loss called `name` (a Loss object passes through); a RangeError lists the valid names otherwise. */
 export function getLoss(name: LossName | Loss | string): Loss {

@@ -11,6 +11,7 @@
 
 import * as M from "../matrix";
 import { Matrix, ShapeError } from "../matrix";
+import { sigmoid as sigmoidOf } from "../activations";
 import { Node, Operation } from "./node";
 
 const fmt = (m: Matrix) => `${m.rows}×${m.cols}`;
@@ -213,12 +214,8 @@ export class relu extends Operation {
   }
 }
 
-/** Logistic function 1/(1+e^(−a)), written so that exp never overflows. */
-export function stableSigmoid(a: number): number {
-  if (a >= 0) return 1 / (1 + Math.exp(-a));
-  const e = Math.exp(a);
-  return e / (1 + e);
-}
+/** The scalar logistic function (activations.ts), under the name exercises know it by. */
+export const stableSigmoid = sigmoidOf;
 
 /** sigmoid(A) = 1/(1+e^(−A)) element-wise. */
 export class sigmoid extends Operation {

@@ -370,15 +370,15 @@ describe("bad input", () => {
     expect(() => new ag.diff(m(3, 2), m(1, 3))).toThrow(/diff: shapes 3×2 and 1×3/);
     expect(() => new ag.mul(m(2, 2), m(2, 1))).toThrow(/mul: shapes 2×2 and 2×1/);
     expect(() => new ag.hstack(m(2, 2), m(3, 1))).toThrow(/hstack: 2×2 and 3×1/);
-    expect(() => new ag.logistic_loss(m(3, 2), m(3, 1))).toThrow(/logistic_loss: scores 3×2 and labels 3×1/);
+    expect(() => new ag.logistic_loss(m(3, 2), m(3, 1))).toThrow(/logistic_loss: needs one output unit .* got 3×2/);
     expect(() => new ag.softmax_cross_entropy(m(3, 2), m(2, 1))).toThrow(ShapeError);
-    expect(() => new ag.mse(m(3, 2), m(3, 1))).toThrow(/mse: predictions 3×2 and targets 3×1/);
+    expect(() => new ag.mse(m(3, 2), m(3, 1))).toThrow(/mse: labels y are 3×1 but the output is 3×2/);
   });
 
   it("labels outside the loss's coding are a RangeError", () => {
-    expect(() => new ag.logistic_loss(m(2, 1), new InitialNode([[1], [0]]))).toThrow(/label 0 at row 1 is not one of \{-1, 1\}/);
+    expect(() => new ag.logistic_loss(m(2, 1), new InitialNode([[1], [0]]))).toThrow(/logistic_loss: label 0 in row 1 is outside the coding \(y N×1 with values −1 or 1\)/);
     expect(() => new ag.bce_with_logits(m(2, 1), new InitialNode([[1], [-1]]))).toThrow(RangeError);
-    expect(() => new ag.softmax_cross_entropy(m(2, 3), new InitialNode([[0], [3]]))).toThrow(/label 3 at row 1 .* 0\.\.2/);
+    expect(() => new ag.softmax_cross_entropy(m(2, 3), new InitialNode([[0], [3]]))).toThrow(/label 3 in row 1 .* 0\.\.2/);
     expect(() => new ag.softmax_cross_entropy(m(1, 3), new InitialNode([[0.5]]))).toThrow(RangeError);
     expect(() => new ag.logistic_loss(m(1, 1), new InitialNode([[NaN]]))).toThrow(RangeError);
   });
