@@ -14,7 +14,7 @@
 // In evaluation mode a layer normalises with running averages of μ and v
 // collected during training, so a prediction does not depend on the batch.
 
-import { Matrix, ShapeError, assertFinite } from "./matrix";
+import { Matrix, ShapeError, assertFinite, shapeOf } from "./matrix";
 
 /** What the forward pass keeps for the backward pass. */
 export interface BatchNormCache {
@@ -25,7 +25,7 @@ export interface BatchNormCache {
 }
 
 function checkRow(m: Matrix, u: number, what: string): void {
-  if (m.rows !== 1 || m.cols !== u) throw new ShapeError(`batch norm: ${what} must be 1×${u}, got ${m.rows}×${m.cols}`);
+  if (m.rows !== 1 || m.cols !== u) throw new ShapeError(`batch norm: ${what} must be 1×${u}, got ${shapeOf(m)}`);
 }
 
 /** Column means and (biased, divide-by-N) variances of A. */
@@ -63,7 +63,7 @@ export function batchNormForward(A: Matrix, gamma: Matrix, beta: Matrix, eps = 1
 export function batchNormBackward(G: Matrix, gamma: Matrix, cache: BatchNormCache): { gradA: Matrix; gradGamma: Matrix; gradBeta: Matrix } {
   const { xHat, invStd } = cache;
   const { rows: n, cols: u } = xHat;
-  if (G.rows !== n || G.cols !== u) throw new ShapeError(`batch norm backward: G is ${G.rows}×${G.cols} but the layer output is ${n}×${u}`);
+  if (G.rows !== n || G.cols !== u) throw new ShapeError(`batch norm backward: G is ${shapeOf(G)} but the layer output is ${n}×${u}`);
   checkRow(gamma, u, "γ (gamma)");
   const gradBeta = Matrix.zeros(1, u);
   const gradGamma = Matrix.zeros(1, u);

@@ -8,7 +8,7 @@
 // roughly 8–10 correct digits for smooth functions. Near a kink (relu at 0)
 // the estimate is meaningless: keep inputs away from kinks when checking.
 
-import { Matrix, ShapeError } from "./matrix";
+import { Matrix, ShapeError, shapeOf } from "./matrix";
 
 /**
  * Central-difference gradient of the scalar f() with respect to every entry of
@@ -48,7 +48,7 @@ export function numericalGradient(f: () => number, params: Matrix[], eps = 1e-6)
  */
 export function relativeError(a: Matrix, b: Matrix): number {
   if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new ShapeError(`relativeError: shapes ${a.rows}×${a.cols} and ${b.rows}×${b.cols} differ`);
+    throw new ShapeError(`relativeError: shapes ${shapeOf(a)} and ${shapeOf(b)} differ`);
   }
   let diff = 0, scale = 1e-12;
   for (let k = 0; k < a.data.length; k++) {
@@ -68,7 +68,7 @@ export function maxRelativeError(as: Matrix[], bs: Matrix[]): number {
   as.forEach((a, i) => {
     const b = bs[i];
     if (a.rows !== b.rows || a.cols !== b.cols) {
-      throw new ShapeError(`maxRelativeError: matrix ${i} is ${a.rows}×${a.cols} against ${b.rows}×${b.cols}`);
+      throw new ShapeError(`maxRelativeError: matrix ${i} is ${shapeOf(a)} against ${shapeOf(b)}`);
     }
     for (let k = 0; k < a.data.length; k++) {
       diff = Math.max(diff, Math.abs(a.data[k] - b.data[k]));

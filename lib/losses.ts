@@ -17,7 +17,7 @@
 // binary label (y = 2·y01 − 1), and both are softmax_ce with scores [0, a].
 
 import { logSumExpRows, sigmoid, softplus } from "./activations";
-import { Matrix, ShapeError, argmaxRows, assertFinite } from "./matrix";
+import { Matrix, ShapeError, argmaxRows, assertFinite, shapeOf } from "./matrix";
 
 export type LossName = "square" | "logistic" | "bce_logits" | "softmax_ce";
 export type Reduction = "mean" | "sum";
@@ -62,7 +62,7 @@ function checkInputs(
   if (output.cols === 0) throw new ShapeError(`${name}: the output has 0 columns`);
   if (y.rows !== output.rows || y.cols !== yCols) {
     throw new ShapeError(
-      `${name}: labels y are ${y.rows}×${y.cols} but the output is ${output.rows}×${output.cols}; ` +
+      `${name}: labels y are ${shapeOf(y)} but the output is ${shapeOf(output)}; ` +
         `expected y ${output.rows}×${yCols} (${labels})`,
     );
   }
@@ -126,7 +126,7 @@ function perRow(output: Matrix, y: Matrix, f: (a: number, y: number) => number):
 
 function oneOutput(name: string, output: Matrix): void {
   if (output.cols !== 1) {
-    throw new ShapeError(`${name}: needs one output unit (an N×1 score), got ${output.rows}×${output.cols}`);
+    throw new ShapeError(`${name}: needs one output unit (an N×1 score), got ${shapeOf(output)}`);
   }
 }
 

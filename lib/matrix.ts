@@ -26,7 +26,10 @@ export class ShapeError extends Error {
 
 export type Shape = [rows: number, cols: number];
 
-const fmt = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
+/** "3×2": how every error message names a matrix's shape. */
+export function shapeOf(m: { rows: number; cols: number }): string {
+  return `${m.rows}×${m.cols}`;
+}
 
 export class Matrix {
   readonly rows: number;
@@ -165,12 +168,12 @@ export class Matrix {
 
   toString(digits = 4): string {
     const rows = this.toArray().map((r) => "  [" + r.map((v) => v.toFixed(digits)).join(", ") + "]");
-    return `Matrix ${fmt(this)}\n` + rows.join("\n");
+    return `Matrix ${shapeOf(this)}\n` + rows.join("\n");
   }
 
   private checkIndex(i: number, j: number): void {
     if (!(i >= 0 && i < this.rows && j >= 0 && j < this.cols && Number.isInteger(i) && Number.isInteger(j))) {
-      throw new RangeError(`index (${i}, ${j}) is outside a ${fmt(this)} matrix`);
+      throw new RangeError(`index (${i}, ${j}) is outside a ${shapeOf(this)} matrix`);
     }
   }
 }
@@ -179,7 +182,7 @@ export class Matrix {
 
 export function assertSameShape(op: string, a: Matrix, b: Matrix): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new ShapeError(`${op}: shapes ${fmt(a)} and ${fmt(b)} differ`);
+    throw new ShapeError(`${op}: shapes ${shapeOf(a)} and ${shapeOf(b)} differ`);
   }
 }
 
@@ -205,7 +208,7 @@ export function assertFinite(m: Matrix, what: string): void {
  * finite entries. `useFastProducts(false)` runs this loop instead.
  */
 export function matMul(a: Matrix, b: Matrix): Matrix {
-  if (a.cols !== b.rows) throw new ShapeError(`matMul: ${fmt(a)} and ${fmt(b)} do not fit (${a.cols} ≠ ${b.rows})`);
+  if (a.cols !== b.rows) throw new ShapeError(`matMul: ${shapeOf(a)} and ${shapeOf(b)} do not fit (${a.cols} ≠ ${b.rows})`);
   const fast = fastProduct("AB", a.data, b.data, a.rows, a.cols, b.cols);
   if (fast !== null) return new Matrix(a.rows, b.cols, fast);
   const c = new Matrix(a.rows, b.cols);
@@ -231,7 +234,7 @@ export function transpose(a: Matrix): Matrix {
  * numbers as matMul(transpose(a), b).
  */
 export function matMulTransposeA(a: Matrix, b: Matrix): Matrix {
-  if (a.rows !== b.rows) throw new ShapeError(`matMulTransposeA: ${fmt(a)}ᵀ and ${fmt(b)} do not fit (${a.rows} ≠ ${b.rows})`);
+  if (a.rows !== b.rows) throw new ShapeError(`matMulTransposeA: ${shapeOf(a)}ᵀ and ${shapeOf(b)} do not fit (${a.rows} ≠ ${b.rows})`);
   const fast = fastProduct("AtB", a.data, b.data, a.cols, a.rows, b.cols);
   return fast !== null ? new Matrix(a.cols, b.cols, fast) : matMul(transpose(a), b);
 }
@@ -241,7 +244,7 @@ export function matMulTransposeA(a: Matrix, b: Matrix): Matrix {
  * same numbers as matMul(a, transpose(b)).
  */
 export function matMulTransposeB(a: Matrix, b: Matrix): Matrix {
-  if (a.cols !== b.cols) throw new ShapeError(`matMulTransposeB: ${fmt(a)} and ${fmt(b)}ᵀ do not fit (${a.cols} ≠ ${b.cols})`);
+  if (a.cols !== b.cols) throw new ShapeError(`matMulTransposeB: ${shapeOf(a)} and ${shapeOf(b)}ᵀ do not fit (${a.cols} ≠ ${b.cols})`);
   const fast = fastProduct("ABt", a.data, b.data, a.rows, a.cols, b.rows);
   return fast !== null ? new Matrix(a.rows, b.rows, fast) : matMul(a, transpose(b));
 }
@@ -267,7 +270,7 @@ export function zip(op: string, a: Matrix, b: Matrix, f: (x: number, y: number) 
     const y = B[0];
     for (let k = 0; k < A.length; k++) O[k] = f(A[k], y);
   } else {
-    throw new ShapeError(`${op}: shapes ${fmt(a)} and ${fmt(b)} differ (the right side may also be a 1×${a.cols} row)`);
+    throw new ShapeError(`${op}: shapes ${shapeOf(a)} and ${shapeOf(b)} differ (the right side may also be a 1×${a.cols} row)`);
   }
   return out;
 }
@@ -326,7 +329,7 @@ export function argmaxRows(a: Matrix): number[] {
 
 /** [a | b]: the columns of b to the right of a's (e.g. a column of ones). */
 export function hstack(a: Matrix, b: Matrix): Matrix {
-  if (a.rows !== b.rows) throw new ShapeError(`hstack: ${fmt(a)} and ${fmt(b)} have different row counts`);
+  if (a.rows !== b.rows) throw new ShapeError(`hstack: ${shapeOf(a)} and ${shapeOf(b)} have different row counts`);
   const c = a.cols + b.cols;
   const out = new Matrix(a.rows, c);
   for (let i = 0; i < a.rows; i++) {
@@ -338,7 +341,7 @@ export function hstack(a: Matrix, b: Matrix): Matrix {
 
 /** a on top of b. */
 export function vstack(a: Matrix, b: Matrix): Matrix {
-  if (a.cols !== b.cols) throw new ShapeError(`vstack: ${fmt(a)} and ${fmt(b)} have different column counts`);
+  if (a.cols !== b.cols) throw new ShapeError(`vstack: ${shapeOf(a)} and ${shapeOf(b)} have different column counts`);
   const out = new Matrix(a.rows + b.rows, a.cols);
   out.data.set(a.data, 0);
   out.data.set(b.data, a.data.length);

@@ -28,7 +28,7 @@
 import { Activation, ActivationName, activations, getActivation } from "./activations";
 import { InitName, initNames, initWeights } from "./init";
 import { Loss, LossName, Reduction, getLoss } from "./losses";
-import { Matrix, ShapeError, add, assertFinite, hstack, matMul, matMulTransposeA, matMulTransposeB, mul, sumRows, vstack } from "./matrix";
+import { Matrix, ShapeError, add, assertFinite, hstack, matMul, matMulTransposeA, matMulTransposeB, mul, sumRows, vstack, shapeOf } from "./matrix";
 import { Rng } from "./random";
 
 export type InterceptMode = "bias" | "ones_column" | "none";
@@ -221,7 +221,7 @@ export class MLP {
     const L = this.depth;
     const out = pass.h[L];
     if (gradOutput.rows !== out.rows || gradOutput.cols !== out.cols) {
-      throw new ShapeError(`MLP.backward: gradOutput is ${gradOutput.rows}×${gradOutput.cols} but the output is ${out.rows}×${out.cols}`);
+      throw new ShapeError(`MLP.backward: gradOutput is ${shapeOf(gradOutput)} but the output is ${shapeOf(out)}`);
     }
     const gradWeights: Matrix[] = new Array(L);
     const gradBiases: Matrix[] = [];
@@ -294,7 +294,7 @@ export class MLP {
     }
     mine.forEach((p, i) => {
       if (ms[i].rows !== p.rows || ms[i].cols !== p.cols) {
-        throw new ShapeError(`MLP.setParameters: parameter ${i} is ${p.rows}×${p.cols}, got ${ms[i].rows}×${ms[i].cols}`);
+        throw new ShapeError(`MLP.setParameters: parameter ${i} is ${shapeOf(p)}, got ${shapeOf(ms[i])}`);
       }
       assertFinite(ms[i], `MLP.setParameters: parameter ${i}`);
     });
@@ -320,7 +320,7 @@ export class MLP {
     if (!(X instanceof Matrix)) throw new TypeError("MLP: the input X must be a Matrix (one sample per row)");
     const d = this.unitsPerLayer[0];
     if (X.cols !== d) {
-      throw new ShapeError(`MLP: X is ${X.rows}×${X.cols} but the network expects ${d} input columns (unitsPerLayer[0] = ${d})`);
+      throw new ShapeError(`MLP: X is ${shapeOf(X)} but the network expects ${d} input columns (unitsPerLayer[0] = ${d})`);
     }
     assertFinite(X, "MLP input X");
   }
@@ -351,7 +351,7 @@ export class MLP {
     const withInterceptRow = this.intercept === "ones_column" && !biasesGiven && W.rows === u[l - 1] + 1 && W.cols === u[l];
     if (!plain && !withInterceptRow) {
       const extra = this.intercept === "ones_column" ? ` (or ${u[l - 1] + 1}×${u[l]} with the intercept as last row)` : "";
-      throw new ShapeError(`MLP: weights[${l - 1}] is ${W.rows}×${W.cols} but W(${l}) must be ${u[l - 1]}×${u[l]}${extra}`);
+      throw new ShapeError(`MLP: weights[${l - 1}] is ${shapeOf(W)} but W(${l}) must be ${u[l - 1]}×${u[l]}${extra}`);
     }
     assertFinite(W, `MLP: weights[${l - 1}]`);
     return W;

@@ -10,7 +10,7 @@
 
 import { ActivationName } from "../activations";
 import { LossName, getLoss } from "../losses";
-import { Matrix, ShapeError, assertFinite, scale, sub } from "../matrix";
+import { Matrix, ShapeError, assertFinite, scale, sub, shapeOf } from "../matrix";
 import { Gradients, InterceptMode, MLP, MLPOptions } from "../mlp";
 import { Rng } from "../random";
 import { InitialNode, Node } from "./node";
@@ -202,7 +202,7 @@ export class AutoMLP {
     if (!(X instanceof Matrix)) throw new TypeError("AutoMLP: the input X must be a Matrix (one sample per row)");
     const d = this.unitsPerLayer[0];
     if (X.cols !== d) {
-      throw new ShapeError(`AutoMLP: X is ${X.rows}×${X.cols} but the network expects ${d} input columns (unitsPerLayer[0] = ${d})`);
+      throw new ShapeError(`AutoMLP: X is ${shapeOf(X)} but the network expects ${d} input columns (unitsPerLayer[0] = ${d})`);
     }
     if (X.rows === 0) throw new RangeError("AutoMLP: empty batch (X has 0 rows)");
     assertFinite(X, "AutoMLP input X");

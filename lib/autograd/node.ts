@@ -10,9 +10,7 @@
 // `backward()` then runs the chain rule over the whole graph, so whoever
 // assembles a network from these pieces never writes a gradient by hand.
 
-import { Matrix, ShapeError, add as addMatrices } from "../matrix";
-
-const fmt = (m: Matrix) => `${m.rows}×${m.cols}`;
+import { Matrix, ShapeError, add as addMatrices, shapeOf } from "../matrix";
 
 /** Anything accepted where a node value is expected. */
 export type MatrixLike = Matrix | number[][] | number;
@@ -120,14 +118,14 @@ function seedGradient(root: Node, seed: MatrixLike | undefined): Matrix {
   if (seed === undefined) {
     if (root.value.rows !== 1 || root.value.cols !== 1) {
       throw new ShapeError(
-        `backward: the final node is ${fmt(root.value)}; start from a 1×1 scalar (a loss), or pass a seed gradient of that shape`,
+        `backward: the final node is ${shapeOf(root.value)}; start from a 1×1 scalar (a loss), or pass a seed gradient of that shape`,
       );
     }
     return Matrix.ones(1, 1);
   }
   const s = toMatrix(seed, "backward seed");
   if (s.rows !== root.value.rows || s.cols !== root.value.cols) {
-    throw new ShapeError(`backward: seed gradient is ${fmt(s)} but the final node is ${fmt(root.value)}`);
+    throw new ShapeError(`backward: seed gradient is ${shapeOf(s)} but the final node is ${shapeOf(root.value)}`);
   }
   return s;
 }
@@ -187,6 +185,6 @@ export function backwardNaive(root: Node, seed?: MatrixLike): void {
 function checkGradientShape(op: Operation, i: number, g: Matrix | undefined, input: Node): void {
   if (g === undefined) throw new Error(`${op.opName}.gradient() returned no gradient for input ${i}`);
   if (g.rows !== input.value.rows || g.cols !== input.value.cols) {
-    throw new ShapeError(`${op.opName}.gradient(): input ${i} is ${fmt(input.value)} but its gradient is ${fmt(g)}`);
+    throw new ShapeError(`${op.opName}.gradient(): input ${i} is ${shapeOf(input.value)} but its gradient is ${shapeOf(g)}`);
   }
 }

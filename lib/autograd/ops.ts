@@ -10,11 +10,9 @@
 // use in gradient() must be a `declare`d field (no initialiser).
 
 import * as M from "../matrix";
-import { Matrix, ShapeError } from "../matrix";
+import { Matrix, ShapeError, shapeOf } from "../matrix";
 import { sigmoid as sigmoidOf } from "../activations";
 import { Node, Operation } from "./node";
-
-const fmt = (m: Matrix) => `${m.rows}×${m.cols}`;
 
 // ---------------------------------------------------------------- broadcasting
 
@@ -29,7 +27,7 @@ function broadcastSide(op: string, a: Matrix, b: Matrix): "none" | "a" | "b" {
   if (fitsInto(b, a)) return "b";
   if (fitsInto(a, b)) return "a";
   throw new ShapeError(
-    `${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be combined (need equal shapes, or one side a 1×c row or a 1×1 scalar)`,
+    `${op}: shapes ${shapeOf(a)} and ${shapeOf(b)} cannot be combined (need equal shapes, or one side a 1×c row or a 1×1 scalar)`,
   );
 }
 
@@ -52,7 +50,7 @@ export class mm extends Operation {
   }
   protected forward(X: Matrix, W: Matrix): Matrix {
     if (X.cols !== W.rows) {
-      throw new ShapeError(`mm: ${fmt(X)} times ${fmt(W)} does not fit (X has ${X.cols} columns, W has ${W.rows} rows)`);
+      throw new ShapeError(`mm: ${shapeOf(X)} times ${shapeOf(W)} does not fit (X has ${X.cols} columns, W has ${W.rows} rows)`);
     }
     return M.matMul(X, W);
   }
@@ -114,7 +112,7 @@ export class hstack extends Operation {
     super(A, B);
   }
   protected forward(A: Matrix, B: Matrix): Matrix {
-    if (A.rows !== B.rows) throw new ShapeError(`hstack: ${fmt(A)} and ${fmt(B)} have different numbers of rows`);
+    if (A.rows !== B.rows) throw new ShapeError(`hstack: ${shapeOf(A)} and ${shapeOf(B)} have different numbers of rows`);
     return M.hstack(A, B);
   }
   /** Each input gets back its own columns of G. */
@@ -268,7 +266,7 @@ export class mean extends Operation {
     super(A);
   }
   protected forward(A: Matrix): Matrix {
-    if (A.size === 0) throw new RangeError(`mean: the input is ${fmt(A)} (empty), there is nothing to average`);
+    if (A.size === 0) throw new RangeError(`mean: the input is ${shapeOf(A)} (empty), there is nothing to average`);
     return new Matrix(1, 1, [M.mean(A)]);
   }
   /** Every entry contributes with slope 1/(number of entries). */

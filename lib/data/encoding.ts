@@ -2,11 +2,11 @@
 // class indices 0..C−1 (softmax cross-entropy), {0, 1} (binary cross-entropy)
 // and {−1, 1} (logistic loss). These helpers convert between them.
 
-import { Matrix } from "../matrix";
+import { Matrix, shapeOf } from "../matrix";
 
 function labelList(labels: Matrix | readonly number[], where: string): ArrayLike<number> {
   if (labels instanceof Matrix) {
-    if (labels.cols !== 1) throw new RangeError(`${where}: labels must be an N×1 column, got ${labels.rows}×${labels.cols}`);
+    if (labels.cols !== 1) throw new RangeError(`${where}: labels must be an N×1 column, got ${shapeOf(labels)}`);
     return labels.data;
   }
   return labels;

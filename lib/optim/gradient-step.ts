@@ -9,7 +9,7 @@
 // the bookkeeping: which gradients are combined, and how many steps an epoch
 // takes.
 
-import { Matrix, ShapeError } from "../matrix";
+import { Matrix, ShapeError, shapeOf } from "../matrix";
 
 /**
  * How a batch's per-observation gradients are combined into one step:
@@ -38,13 +38,13 @@ export function gradientStep(params: number[] | Matrix, grad: number[] | Matrix,
   checkLearningRate(lr, "gradientStep");
   if (params instanceof Matrix) {
     if (!(grad instanceof Matrix) || grad.rows !== params.rows || grad.cols !== params.cols) {
-      const g = grad instanceof Matrix ? `${grad.rows}×${grad.cols}` : `an array of ${grad.length}`;
-      throw new ShapeError(`gradientStep: parameters are ${params.rows}×${params.cols} but the gradient is ${g}`);
+      const g = grad instanceof Matrix ? `${shapeOf(grad)}` : `an array of ${grad.length}`;
+      throw new ShapeError(`gradientStep: parameters are ${shapeOf(params)} but the gradient is ${g}`);
     }
     return params.map((w, i, j) => w - lr * grad.data[i * grad.cols + j]);
   }
   if (grad instanceof Matrix || grad.length !== params.length) {
-    const g = grad instanceof Matrix ? `a ${grad.rows}×${grad.cols} Matrix` : `${grad.length} values`;
+    const g = grad instanceof Matrix ? `a ${shapeOf(grad)} Matrix` : `${grad.length} values`;
     throw new ShapeError(`gradientStep: ${params.length} parameters but the gradient has ${g}`);
   }
   return params.map((w, k) => w - lr * grad[k]);

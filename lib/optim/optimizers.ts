@@ -12,7 +12,7 @@
 // `tf.train.*` (eps = 1e-7, the float32 backend epsilon), and each doc comment
 // says where the lecture notes' version differs.
 
-import { Matrix, ShapeError, assertFinite } from "../matrix";
+import { Matrix, ShapeError, assertFinite, shapeOf } from "../matrix";
 import { checkLearningRate } from "./gradient-step";
 
 /** tfjs's default epsilon on a float32 backend (`tf.backend().epsilon()`). */
@@ -60,7 +60,7 @@ abstract class BaseOptimizer implements Optimizer {
     params.forEach((p, k) => {
       const g = grads[k];
       if (p.rows !== g.rows || p.cols !== g.cols) {
-        throw new ShapeError(`${this.name}.step: parameter ${k} is ${p.rows}×${p.cols} but its gradient is ${g.rows}×${g.cols}`);
+        throw new ShapeError(`${this.name}.step: parameter ${k} is ${shapeOf(p)} but its gradient is ${shapeOf(g)}`);
       }
       assertFinite(g, `${this.name}.step: gradient ${k}`);
     });

@@ -1,5 +1,5 @@
 // Generic line and scatter charts, and the loss-curve figure built on them.
-import { Matrix } from "../matrix";
+import { Matrix, shapeOf } from "../matrix";
 import { Figure, FigureOptions, Trace, baseLayout, checkFinite, colorFor } from "./figure";
 
 export interface Series {
@@ -50,7 +50,7 @@ export interface ScatterOptions extends FigureOptions {
  * legend lists the classes; without labels, one trace.
  */
 export function scatterPlot(X: Matrix, labels?: readonly number[], opts: ScatterOptions = {}): Figure {
-  if (X.cols !== 2) throw new RangeError(`scatterPlot: needs an N×2 matrix of points, got ${X.rows}×${X.cols}`);
+  if (X.cols !== 2) throw new RangeError(`scatterPlot: needs an N×2 matrix of points, got ${shapeOf(X)}`);
   checkFinite("scatterPlot: points", Array.from(X.data));
   if (labels && labels.length !== X.rows) throw new RangeError(`scatterPlot: ${X.rows} points but ${labels.length} labels`);
   const layout = baseLayout(opts, { title: "" });

@@ -1,6 +1,6 @@
 // Decision boundary of a 2-D classifier: evaluate it on a grid that covers
 // the data, colour the plane by its output, and draw the points on top.
-import { Matrix, argmaxRows } from "../matrix";
+import { Matrix, argmaxRows, shapeOf } from "../matrix";
 import { pointTraces } from "./charts";
 import { Figure, FigureOptions, Trace, baseLayout, checkFinite, colorFor, linspace } from "./figure";
 
@@ -29,7 +29,7 @@ export function decisionBoundary(
   y: Matrix | readonly number[],
   opts: DecisionBoundaryOptions = {},
 ): Figure {
-  if (X.cols !== 2) throw new RangeError(`decisionBoundary: needs N×2 inputs (a 2-D classifier), got ${X.rows}×${X.cols}`);
+  if (X.cols !== 2) throw new RangeError(`decisionBoundary: needs N×2 inputs (a 2-D classifier), got ${shapeOf(X)}`);
   if (X.rows === 0) throw new RangeError("decisionBoundary: no points to draw");
   checkFinite("decisionBoundary: inputs", Array.from(X.data));
   const labels = y instanceof Matrix ? Array.from(y.data) : [...y];

@@ -8,7 +8,7 @@
 import type * as tfTypes from "@tensorflow/tfjs";
 import { ActivationName } from "../activations";
 import { LossName, Reduction } from "../losses";
-import { Matrix, ShapeError, assertFinite } from "../matrix";
+import { Matrix, ShapeError, assertFinite, shapeOf } from "../matrix";
 import { Gradients, InterceptMode, MLP } from "../mlp";
 import { tfjs } from "./backend";
 import { fromTensor, toTensor } from "./convert";
@@ -23,7 +23,7 @@ export function labelsTensor(y: Matrix, loss: LossName, outputs: number): Tensor
   if (!lossNames.includes(loss)) throw new RangeError(`tfjs twin: unknown loss "${loss}"; choose one of ${lossNames.join(", ")}`);
   assertFinite(y, `tfjs twin (${loss}): labels y`);
   const expectCols = loss === "square" ? outputs : 1;
-  if (y.cols !== expectCols) throw new ShapeError(`tfjs twin (${loss}): labels must be N×${expectCols}, got ${y.rows}×${y.cols}`);
+  if (y.cols !== expectCols) throw new ShapeError(`tfjs twin (${loss}): labels must be N×${expectCols}, got ${shapeOf(y)}`);
   const valid: Record<LossName, (v: number) => boolean> = {
     square: () => true,
     logistic: (v) => v === 1 || v === -1,
@@ -141,7 +141,7 @@ export class TfjsTwin {
 
   private inputs(X: Matrix, y: Matrix, loss: LossName): { Xt: Tensor2D; yt: Tensor2D } {
     const d = this.unitsPerLayer[0];
-    if (X.cols !== d) throw new ShapeError(`tfjs twin: X is ${X.rows}×${X.cols} but the network expects ${d} input columns`);
+    if (X.cols !== d) throw new ShapeError(`tfjs twin: X is ${shapeOf(X)} but the network expects ${d} input columns`);
     if (X.rows === 0) throw new RangeError("tfjs twin: empty batch (X has 0 rows)");
     if (y.rows !== X.rows) throw new ShapeError(`tfjs twin: ${X.rows} samples but ${y.rows} labels`);
     assertFinite(X, "tfjs twin: input X");
@@ -152,7 +152,7 @@ export class TfjsTwin {
   /** The network output h(L) for X, as a Matrix. */
   forward(X: Matrix): Matrix {
     const tf = tfjs();
-    if (X.cols !== this.unitsPerLayer[0]) throw new ShapeError(`tfjs twin: X is ${X.rows}×${X.cols} but the network expects ${this.unitsPerLayer[0]} input columns`);
+    if (X.cols !== this.unitsPerLayer[0]) throw new ShapeError(`tfjs twin: X is ${shapeOf(X)} but the network expects ${this.unitsPerLayer[0]} input columns`);
     return readAndDispose(tf.tidy(() => this.scoresTensor(toTensor(X))), fromTensor);
   }
 
