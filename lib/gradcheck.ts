@@ -8,7 +8,7 @@
 // roughly 8–10 correct digits for smooth functions. Near a kink (relu at 0)
 // the estimate is meaningless: keep inputs away from kinks when checking.
 
-import { Matrix, ShapeError, shapeOf } from "./matrix";
+import { Matrix, ShapeError, assertSameShape, maxAbsDiff } from "./matrix";
 
 /**
  * Central-difference gradient of the scalar f() with respect to every entry of
@@ -47,15 +47,8 @@ export function numericalGradient(f: () => number, params: Matrix[], eps = 1e-6)
  * The 1e-12 floor keeps two all-zero gradients at error 0 instead of 0/0.
  */
 export function relativeError(a: Matrix, b: Matrix): number {
-  if (a.rows !== b.rows || a.cols !== b.cols) {
-    throw new ShapeError(`relativeError: shapes ${shapeOf(a)} and ${shapeOf(b)} differ`);
-  }
-  let diff = 0, scale = 1e-12;
-  for (let k = 0; k < a.data.length; k++) {
-    diff = Math.max(diff, Math.abs(a.data[k] - b.data[k]));
-    scale = Math.max(scale, Math.abs(a.data[k]), Math.abs(b.data[k]));
-  }
-  return diff / scale;
+  assertSameShape("relativeError", a, b);
+  return maxAbsDiff(a, b) / Math.max(1e-12, largestEntry(a), largestEntry(b));
 }
 
 /**
@@ -66,14 +59,16 @@ export function maxRelativeError(as: Matrix[], bs: Matrix[]): number {
   if (as.length !== bs.length) throw new ShapeError(`maxRelativeError: ${as.length} matrices against ${bs.length}`);
   let diff = 0, scale = 1e-12;
   as.forEach((a, i) => {
-    const b = bs[i];
-    if (a.rows !== b.rows || a.cols !== b.cols) {
-      throw new ShapeError(`maxRelativeError: matrix ${i} is ${shapeOf(a)} against ${shapeOf(b)}`);
-    }
-    for (let k = 0; k < a.data.length; k++) {
-      diff = Math.max(diff, Math.abs(a.data[k] - b.data[k]));
-      scale = Math.max(scale, Math.abs(a.data[k]), Math.abs(b.data[k]));
-    }
+    assertSameShape(`maxRelativeError: matrix ${i}`, a, bs[i]);
+    diff = Math.max(diff, maxAbsDiff(a, bs[i]));
+    scale = Math.max(scale, largestEntry(a), largestEntry(bs[i]));
   });
   return diff / scale;
+}
+
+/** max_k |m_k|. */
+function largestEntry(m: Matrix): number {
+  let s = 0;
+  for (let k = 0; k < m.data.length; k++) s = Math.max(s, Math.abs(m.data[k]));
+  return s;
 }

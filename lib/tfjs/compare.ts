@@ -13,7 +13,7 @@
 // since every |a_k| ≤ ‖a‖₂ this is never looser than max(|a_k|, |b_k|).
 // `floor` (default 1e-12) keeps two all-zero gradients (a dead ReLU layer) at 0.
 import { LossName, Reduction } from "../losses";
-import { Matrix, ShapeError, shapeOf } from "../matrix";
+import { Matrix, ShapeError, assertSameShape, maxAbsDiff } from "../matrix";
 import { Gradients, MLP } from "../mlp";
 import { BackendName, activeBackend, isMissingKernelError, loadBackend, tfjs, withBackend } from "./backend";
 import { tfjsTwin } from "./twin";
@@ -40,9 +40,8 @@ function norm(m: Matrix): number {
 
 /** Max absolute and relative difference between two gradients of one shape (see the file comment). */
 export function gradientDifference(a: Matrix, b: Matrix, floor = 1e-12): { maxAbs: number; maxRel: number } {
-  if (a.rows !== b.rows || a.cols !== b.cols) throw new ShapeError(`gradientDifference: shapes ${shapeOf(a)} and ${shapeOf(b)} differ`);
-  let maxAbs = 0;
-  for (let k = 0; k < a.data.length; k++) maxAbs = Math.max(maxAbs, Math.abs(a.data[k] - b.data[k]));
+  assertSameShape("gradientDifference", a, b);
+  const maxAbs = maxAbsDiff(a, b);
   if (Number.isNaN(maxAbs) || a.data.some(Number.isNaN) || b.data.some(Number.isNaN)) return { maxAbs: NaN, maxRel: NaN };
   return { maxAbs, maxRel: maxAbs / Math.max(norm(a), norm(b), floor) };
 }
