@@ -9,6 +9,7 @@
 // "bias" only), so gradients can be compared entry by entry with MLP's.
 
 import { ActivationName } from "../activations";
+import { batchIndices } from "../data/loader";
 import { LossName, getLoss } from "../losses";
 import { Matrix, ShapeError, assertFinite, scale, sub, shapeOf } from "../matrix";
 import { Gradients, InterceptMode, MLP, MLPOptions } from "../mlp";
@@ -176,9 +177,7 @@ export class AutoMLP {
   fit(X: Matrix, y: Matrix): this {
     this.lossNode(X, y); // checks X, labels and shapes once, before any step is taken
     for (let epoch = 0; epoch < this.maxEpochs; epoch++) {
-      const order = this.rng.permutation(X.rows);
-      for (let start = 0; start < order.length; start += this.batchSize) {
-        const batch = order.slice(start, start + this.batchSize);
+      for (const batch of batchIndices(X.rows, this.batchSize, { rng: this.rng })) {
         this.take_step(X.selectRows(batch), y.selectRows(batch));
       }
       this.lossHistory.push(this.lossNode(X, y).value.data[0]);

@@ -9,6 +9,7 @@
 // the bookkeeping: which gradients are combined, and how many steps an epoch
 // takes.
 
+import { batchIndices, checkBatchSize } from "../data/loader";
 import { Matrix, ShapeError, shapeOf } from "../matrix";
 
 /**
@@ -99,14 +100,8 @@ export function descentSteps(v0: number[], perObservationGrads: number[][], opts
 
 /** Consecutive batches 0..b−1, b..2b−1, …; the last one is shorter when b does not divide n. */
 export function consecutiveBatches(n: number, batchSize: number): number[][] {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new RangeError(`consecutiveBatches: batch size must be a positive integer, got ${batchSize}`);
-  }
-  const out: number[][] = [];
-  for (let start = 0; start < n; start += batchSize) {
-    out.push(Array.from({ length: Math.min(batchSize, n - start) }, (_, k) => start + k));
-  }
-  return out;
+  checkBatchSize(batchSize, "consecutiveBatches");
+  return batchIndices(n, batchSize);
 }
 
 /** Full gradient method: one step using every observation. Returns the new v. */
