@@ -1,6 +1,7 @@
 // The public face of nnlab: everything notebooks, exercises and tests import.
 export * from "./matrix";
 export * from "./random";
+export { linspace } from "./linspace";
 export * from "./activations";
 export * from "./losses";
 export * from "./init";

@@ -3,6 +3,7 @@
 // integer class labels 0, 1, … (convert with toPlusMinusOne for the logistic
 // loss). The same seed always gives the same points.
 
+import { linspace } from "../linspace";
 import { Matrix } from "../matrix";
 import { Rng } from "../random";
 import { Dataset } from "./dataset";
@@ -23,11 +24,6 @@ function shuffled(points: [number, number, number][], rng: Rng): Dataset {
     X: Matrix.fromRows(order.map((i) => [points[i][0], points[i][1]])),
     y: Matrix.column(order.map((i) => points[i][2])),
   };
-}
-
-/** n evenly spaced values from a to b, both ends included (one value: a). */
-function linspace(a: number, b: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => (n === 1 ? a : a + ((b - a) * k) / (n - 1)));
 }
 
 /**

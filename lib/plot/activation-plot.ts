@@ -2,7 +2,8 @@
 // computed by the library's own activations so the picture is the code.
 import { ActivationName, getActivation } from "../activations";
 import { Matrix } from "../matrix";
-import { Figure, FigureOptions, Trace, baseLayout, colorFor, linspace } from "./figure";
+import { Figure, FigureOptions, Trace, baseLayout, colorFor } from "./figure";
+import { linspace } from "../linspace";
 
 export interface ActivationPlotOptions extends FigureOptions {
   /** Range of the pre-activation a (default [−4, 4]). */

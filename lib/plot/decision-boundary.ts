@@ -2,7 +2,8 @@
 // the data, colour the plane by its output, and draw the points on top.
 import { Matrix, argmaxRows, shapeOf } from "../matrix";
 import { pointTraces } from "./charts";
-import { Figure, FigureOptions, Trace, baseLayout, checkFinite, colorFor, linspace } from "./figure";
+import { Figure, FigureOptions, Trace, baseLayout, checkFinite, colorFor } from "./figure";
+import { linspace } from "../linspace";
 
 export interface DecisionBoundaryOptions extends FigureOptions {
   /** Grid points per axis (default 80). */
@@ -36,6 +37,7 @@ export function decisionBoundary(
   if (labels.length !== X.rows) throw new RangeError(`decisionBoundary: ${X.rows} points but ${labels.length} labels`);
 
   const n = opts.resolution ?? 80;
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`decisionBoundary: resolution must be an integer ≥ 2, got ${n}`);
   const [xs, ys] = [0, 1].map((j) => {
     const col = X.sliceCols(j, j + 1).data;
     const lo = Math.min(...col), hi = Math.max(...col);

@@ -2,7 +2,8 @@
 // default the notes' z = x² + 3·sin(y), which has a valley at every
 // y = −π/2 + 2πk, so where descent ends depends on where it starts and on the
 // step size. A slider (and a play button) replays the paths step by step.
-import { Figure, FigureOptions, Frame, Trace, baseLayout, checkFinite, colorFor, linspace } from "./figure";
+import { Figure, FigureOptions, Frame, Trace, baseLayout, checkFinite, colorFor } from "./figure";
+import { linspace } from "../linspace";
 
 export type Point2 = readonly [number, number];
 
@@ -64,6 +65,7 @@ export function descentPaths(paths: readonly DescentPath[], surface: Surface = n
   const [x0, x1] = opts.xRange ?? span(0, -3, 3);
   const [y0, y1] = opts.yRange ?? span(1, -5, 5);
   const n = opts.resolution ?? 90;
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`descentPaths: resolution must be an integer ≥ 2, got ${n}`);
   const xs = linspace(x0, x1, n), ys = linspace(y0, y1, n);
   const z = ys.map((y) => xs.map((x) => surface.f(x, y)));
 

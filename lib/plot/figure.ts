@@ -40,14 +40,6 @@ export function baseLayout(opts: FigureOptions, defaults: { title: string; width
   };
 }
 
-/** n evenly spaced numbers from lo to hi inclusive (n ≥ 2). */
-export function linspace(lo: number, hi: number, n: number): number[] {
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`linspace: need an integer n ≥ 2 points, got ${n}`);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(lo + ((hi - lo) * i) / (n - 1));
-  return out;
-}
-
 /** A qualitative palette (one colour per class / series), repeated if needed. */
 export const palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 export const colorFor = (i: number): string => palette[i % palette.length];
