@@ -8,6 +8,7 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { ErrorOutput, Output } from "../notebook/types";
 import { ChildConfig, ChildToParent, COMMAND_FD, DisplayMsg, ParentToChild, RESULT_FD } from "./protocol";
+import { DEFAULT_CELL_TIMEOUT_MS } from "./limits";
 
 export interface KernelOptions {
   /** Working directory of the kernel: the notebook's folder (relative paths behave as in Jupyter). */
@@ -50,7 +51,6 @@ export class KernelStartError extends Error {
   }
 }
 
-const DEFAULT_CELL_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** After a timeout we first interrupt (frees an endless await); a busy loop needs a kill. */
 const INTERRUPT_GRACE_MS = 1_000;

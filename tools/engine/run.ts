@@ -3,6 +3,7 @@
 import { cloneJson } from "../notebook/write";
 import { CodeCell, Notebook } from "../notebook/types";
 import { CellExecution, Kernel, KernelOptions, formatSeconds } from "./kernel";
+import { DEFAULT_CELL_TIMEOUT_MS } from "./limits";
 import { executeResultOf } from "./result";
 
 export interface RunOptions extends KernelOptions {
@@ -58,7 +59,7 @@ export async function runNotebook(nb: Notebook, opts: RunOptions): Promise<RunRe
   const out = cloneJson(nb);
   out.metadata.language_info = cloneJson(TSLAB_LANGUAGE_INFO);
   const stopOnError = opts.stopOnError ?? !opts.allowErrors;
-  const cellTimeout = opts.cellTimeoutMs ?? 30_000;
+  const cellTimeout = opts.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
   const cells: CellExecution[] = [];
   const cellIndices: number[] = [];
   let ok = true;

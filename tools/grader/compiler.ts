@@ -11,6 +11,7 @@ import { ChildProcess, fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 
 export interface Diagnostic {
   start: { offset: number; line: number; character: number };
@@ -158,7 +159,7 @@ export class CompilerPool {
    * A conversion that fails in the converter itself (crash, time limit) is not cached, and
    * its process is replaced: one submission's cell can never leave a broken converter to the next.
    */
-  convert(prevDecl: string, src: string, timeoutMs = 30_000): Promise<ConvertResult> {
+  convert(prevDecl: string, src: string, timeoutMs = DEFAULT_CELL_TIMEOUT_MS): Promise<ConvertResult> {
     const key = createHash("sha1").update(prevDecl).update("\0").update(src).digest("hex");
     const hit = this.cache.get(key);
     if (hit) {

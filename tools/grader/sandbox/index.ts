@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { KernelOptions } from "../../engine/kernel";
+import { DEFAULT_CELL_TIMEOUT_MS } from "../../engine/limits";
 import { builtScript } from "../compiler";
 import { AGENT_ENV } from "./agent";
 import { TRUSTED_ENV } from "../trusted-recorder";
@@ -29,7 +30,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  cellTimeoutMs: 30_000,
+  cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS,
   notebookTimeoutMs: 10 * 60_000,
   maxOldSpaceMb: 1024,
   maxRssMb: 1536,
