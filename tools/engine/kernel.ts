@@ -6,9 +6,12 @@ import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { ErrorOutput, Output } from "../notebook/types";
+import { Output } from "../notebook/types";
 import { ChildConfig, ChildToParent, COMMAND_FD, DisplayMsg, ParentToChild, RESULT_FD } from "./protocol";
 import { DEFAULT_CELL_TIMEOUT_MS } from "./limits";
+import { CellError, appendStream, describe, errorOutput, formatBytes, timeoutError } from "./outputs";
+
+export { formatSeconds } from "./outputs";
 
 export interface KernelOptions {
   /** Working directory of the kernel: the notebook's folder (relative paths behave as in Jupyter). */
@@ -39,7 +42,7 @@ export interface CellExecution {
   outputs: Output[];
   executionCount: number | null;
   durationMs: number;
-  error?: { ename: string; evalue: string; traceback: string[] };
+  error?: CellError;
   /** Messages the preload sent (api.send) while this cell ran. */
   messages: unknown[];
 }
@@ -376,33 +379,6 @@ export class Kernel {
     const t = this.stderrTail.trim();
     return t ? `:\n${t.split("\n").slice(-20).join("\n")}` : "";
   }
-}
-
-/** Jupyter UIs merge consecutive stream outputs of the same name into one; so do we. */
-function appendStream(outputs: Output[], name: "stdout" | "stderr", text: string): void {
-  const last = outputs[outputs.length - 1];
-  if (last && last.output_type === "stream" && last.name === name) last.text += text;
-  else outputs.push({ output_type: "stream", name, text });
-}
-
-function describe(ename: string, evalue: string): NonNullable<CellExecution["error"]> {
-  return { ename, evalue, traceback: [`${ename}: ${evalue}`] };
-}
-
-function timeoutError(ms: number): NonNullable<CellExecution["error"]> {
-  return describe("Timeout", `cell exceeded ${formatSeconds(ms)}`);
-}
-
-export function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${Number((n / 1024 / 1024).toFixed(1))} MiB` : n >= 1024 ? `${Number((n / 1024).toFixed(1))} KiB` : `${n} bytes`;
-}
-
-function errorOutput(e: { ename: string; evalue: string; traceback: string[] }): ErrorOutput {
-  return { output_type: "error", ename: e.ename, evalue: e.evalue, traceback: e.traceback };
 }
 
 /** The compiled child script: next to this file in dist/, or dist/tools/engine when running from the tools/ sources (tests). */
