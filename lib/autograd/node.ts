@@ -25,7 +25,7 @@ export function toMatrix(v: MatrixLike, what = "InitialNode"): Matrix {
 /** A node of the computation graph: an InitialNode or an Operation. */
 export abstract class Node {
   /** Result of forward propagation, set on construction. */
-  value!: Matrix;
+  abstract value: Matrix;
   /** ∂(final node)/∂(this node), set by `backward()`; null before. */
   grad: Matrix | null = null;
   /** The nodes this one is computed from (none for an InitialNode). */
@@ -48,6 +48,7 @@ export abstract class Node {
 /** A leaf of the graph: training data, labels or a weight matrix. */
 export class InitialNode extends Node {
   readonly inputs: readonly Node[] = [];
+  value: Matrix;
 
   constructor(value: MatrixLike) {
     super();
@@ -61,10 +62,18 @@ export class InitialNode extends Node {
  *   gradient()          → one Matrix per input: ∂J/∂input, given this.grad = ∂J/∂this
  *                         (the chain rule for this one step only).
  * The constructor stores the inputs and runs forward() right away, so building
- * the graph IS the forward pass.
+ * the graph IS the forward pass (and bad inputs throw at `new`).
+ *
+ * A subclass's own fields (`eps = 1e-8`, `cache: Matrix | null = null`) are only
+ * set AFTER this constructor returns, so that first forward() ran without them.
+ * The value is therefore settled on first use: if the fields changed the object
+ * since then, forward() runs once more, now with every field in place.
  */
 export abstract class Operation extends Node {
   readonly inputs: readonly Node[];
+  #value: Matrix;
+  /** The own fields as the constructor's forward() left them; null once settled. */
+  #fieldsAtForward: Map<string, unknown> | null;
 
   constructor(...inputs: Node[]) {
     super();
@@ -74,7 +83,25 @@ export abstract class Operation extends Node {
       }
     });
     this.inputs = inputs;
-    this.value = this.forward(...inputs.map((n) => n.value));
+    this.#value = this.forward(...inputs.map((n) => n.value));
+    this.#fieldsAtForward = new Map(Object.entries(this));
+  }
+
+  /** The result of forward(), recomputed once if subclass fields were set after it (see above). */
+  get value(): Matrix {
+    if (this.#fieldsAtForward !== null) {
+      const before = this.#fieldsAtForward;
+      this.#fieldsAtForward = null;
+      const now = Object.entries(this);
+      if (now.length !== before.size || now.some(([k, v]) => !before.has(k) || before.get(k) !== v)) {
+        this.#value = this.forward(...this.inputs.map((n) => n.value));
+      }
+    }
+    return this.#value;
+  }
+  set value(v: Matrix) {
+    this.#fieldsAtForward = null;
+    this.#value = v;
   }
 
   /** The operation's name, for error messages ("mm", "relu", …). */

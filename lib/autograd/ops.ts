@@ -4,10 +4,6 @@
 //
 // Names are lowercase, as in the notes (`mm(features, weights)`, `relu(a)`).
 // Operations never modify their inputs' values.
-//
-// Note for subclass authors: the Operation constructor calls forward() before
-// a subclass's own field initialisers run, so a value cached in forward() for
-// use in gradient() must be a `declare`d field (no initialiser).
 
 import * as M from "../matrix";
 import { Matrix, ShapeError, shapeOf } from "../matrix";

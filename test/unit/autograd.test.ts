@@ -396,3 +396,40 @@ describe("bad input", () => {
     expect(() => new ag.relu(Matrix.ones(2, 2) as unknown as Node)).toThrow(/not a graph node/);
   });
 });
+
+// Students write ops; a field with an initialiser is only set after the
+// Operation constructor (and its forward) has run.
+describe("an Operation subclass with its own fields", () => {
+  class shift extends Operation {
+    private readonly offset = 10; // read by forward
+    private lastInput: Matrix | null = null; // written by forward, read by gradient
+    constructor(a: InstanceType<typeof InitialNode> | Operation) {
+      super(a);
+    }
+    protected forward(A: Matrix): Matrix {
+      this.lastInput = A;
+      return A.map((a) => a + this.offset);
+    }
+    gradient(): Matrix[] {
+      if (this.lastInput === null) throw new Error("forward's cache was lost");
+      return [this.grad as Matrix];
+    }
+  }
+
+  it("gets a value computed with its fields in place", () => {
+    const node = new shift(new InitialNode([[1, 2]]));
+    expect(Array.from(node.value.data)).toEqual([11, 12]);
+  });
+
+  it("keeps what forward cached for the gradient, also as an input of another op", () => {
+    const x = new InitialNode([[1, 2]]);
+    const loss = new ag.sum(new shift(x));
+    expect(loss.value.data[0]).toBe(23);
+    loss.backward();
+    expect(Array.from((x.grad as Matrix).data)).toEqual([1, 1]);
+  });
+
+  it("still throws at `new` when forward rejects its inputs", () => {
+    expect(() => new ag.mm(new InitialNode([[1, 2]]), new InitialNode([[1, 2]]))).toThrow(ShapeError);
+  });
+});
