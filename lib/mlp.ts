@@ -276,9 +276,9 @@ export class MLP {
 
   // -------------------------------------------------------------- parameters
 
-  /** Number of learned numbers (weights and intercepts). */
+  /** Number of learned numbers (weights and intercepts): countParameters of this architecture. */
   parameterCount(): number {
-    return [...this.weights, ...this.biases].reduce((n, m) => n + m.size, 0);
+    return countParameters(this.unitsPerLayer, this.intercept !== "none");
   }
 
   /** The parameter matrices themselves (not copies): weights W(1)…W(L), then biases b(1)…b(L). */
