@@ -127,6 +127,8 @@ export function logSumExpRows(z: Matrix): Matrix {
  * Row-wise softmax p_ij = exp(z_ij) / Σ_k exp(z_ik). Subtracting the row
  * maximum M first (p is unchanged: the factor e^(−M) cancels) keeps every
  * exponent ≤ 0, so large scores do not overflow. Each row sums to 1.
+ * (Not exp(z_ij − L_i) with the log-sum-exp: for large scores L_i carries an
+ * absolute rounding error that the shift-and-divide form avoids.)
  */
 export function softmaxRows(z: Matrix): Matrix {
   assertHasColumns("softmaxRows", z);
