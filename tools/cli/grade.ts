@@ -1,4 +1,5 @@
 // nnlab grade --assignment solutions/X.ipynb SUBMISSIONS… --out DIR
+import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -73,7 +74,7 @@ export function register(program: Command): void {
     .option("--json", "machine-readable progress: one JSON object per line on stdout")
     .option("--no-progress", "no progress bar, one line per submission")
     .option("--quiet", "print only the final summary")
-    .option("--cell-timeout <seconds>", "time limit per cell (default 30)")
+    .option("--cell-timeout <seconds>", `time limit per cell (default ${DEFAULT_CELL_TIMEOUT_MS / 1000})`)
     .option("--timeout <seconds>", "time limit per notebook (default 600)")
     .option("--memory <MB>", "memory limit per kernel (default 1536)")
     .option("--max-output <MB>", "output limit per notebook (default 8)")

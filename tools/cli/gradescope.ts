@@ -1,4 +1,5 @@
 // nnlab gradescope solutions/X.ipynb -o autograder.zip
+import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 import fs from "node:fs";
 import { Command } from "commander";
 import { NotebookError } from "../notebook";
@@ -31,7 +32,7 @@ export function register(program: Command): void {
     .option("-o, --out <zip>", "where to write the zip", "autograder.zip")
     .option("--hidden <visibility>", `Gradescope visibility of tests with hidden parts: ${HIDDEN_VISIBILITIES.join(", ")}`, "after_published")
     .option("--node <tarball>", "ship this Node release (node-vX.Y.Z-linux-x64.tar.xz) so setup.sh needs no download of Node")
-    .option("--cell-timeout <seconds>", "time limit per cell (default 30)")
+    .option("--cell-timeout <seconds>", `time limit per cell (default ${DEFAULT_CELL_TIMEOUT_MS / 1000})`)
     .option("--timeout <seconds>", "time limit per notebook (default 600)")
     .option("--memory <MB>", "memory limit of the kernel (default 1536)")
     .addHelpText(

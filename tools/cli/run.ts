@@ -1,5 +1,6 @@
 // `nnlab run`: execute notebooks headlessly with tslab's executor, like
 // `jupyter nbconvert --execute`, but without Python or a Jupyter server.
+import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 import fs from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .option("--inplace", "write the executed notebook back over each input file")
     .option("--out <dir>", "write executed notebooks into DIR (same file names)")
     .option("--allow-errors", "keep running after a failing cell; exit 0 if cells only raised errors (timeouts and crashes still fail)")
-    .option("--cell-timeout <seconds>", "time limit per cell", seconds, 30)
+    .option("--cell-timeout <seconds>", "time limit per cell", seconds, DEFAULT_CELL_TIMEOUT_MS / 1000)
     .option("--timeout <seconds>", "time limit per notebook (default: none)", seconds)
     .option("--quiet", "print only notebooks that failed")
     .option("--images", "add an image (JPEG) of every plotly figure to written notebooks; fail if no Chromium is found (default: add them when one is)")

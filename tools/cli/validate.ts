@@ -1,4 +1,5 @@
 // nnlab validate: the solution earns full marks, the untouched student version earns none.
+import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -12,7 +13,7 @@ export function register(program: Command): void {
     .command("validate")
     .description("check assignments: the solution passes every test with full points, and the generated student version fails every test that depends on a solution region")
     .argument("[notebooks...]", "solution notebooks (default: solutions/*.ipynb)")
-    .option("--cell-timeout <seconds>", "time limit per cell", "30")
+    .option("--cell-timeout <seconds>", "time limit per cell", String(DEFAULT_CELL_TIMEOUT_MS / 1000))
     .option("--json", "print the reports as JSON")
     .option("--strict", "treat warnings (tests whose verdict the student's code could forge) as failures")
     .addHelpText(
