@@ -18,12 +18,11 @@ describe("project venv (scripts/python-env.js)", () => {
     ({ env } = await pythonEnv());
   }, 600_000);
 
-  it("registers the tslab kernel inside .venv, run by this checkout's node and tslab", () => {
+  it("registers the tslab kernel inside .venv, run by this checkout's node and kernel launcher (scripts/kernel.js)", () => {
     const spec = JSON.parse(fs.readFileSync(path.join(VENV, "share", "jupyter", "kernels", "tslab", "kernel.json"), "utf8"));
     expect(spec.display_name).toBe("TypeScript");
     expect(spec.language).toBe("typescript");
-    expect(spec.argv.slice(0, 2)).toEqual([process.execPath, path.join(ROOT, "node_modules", "tslab", "bin", "tslab")]);
-    expect(spec.argv.slice(2)).toEqual(["kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv).toEqual([process.execPath, path.join(ROOT, "scripts", "kernel.js"), "{connection_file}"]);
   });
 
   it("points every Jupyter directory into .venv, so the user's global Jupyter is never read or written", () => {
