@@ -67,7 +67,7 @@ export function collectSecrets(solution: Notebook, visibleText: string, helpText
   const hints = solution.cells.flatMap((c) => [...c.source.matchAll(/^\s*\/\/\s*hint:\s*(.+)$/gim)].map((m) => m[1].trim()));
   const add = (text: string, kind: Secret["kind"]) => {
     const t = text.trim();
-    if (/^\/\/\s*hint:/i.test(t) || hints.some((h) => h.includes(t))) return;
+    if (/^\/\/\s*hint:/i.test(t) || hints.some((h) => h.includes(t) || squash(h).includes(squash(t)))) return;
     if (kind === "expected number") {
       if (t.replace(/[-.]/g, "").length < 3 || numberRe(t).test(visibleText) || numberRe(t).test(helpText)) return;
     } else if (t.length < 5 || visibleText.includes(t)) return;

@@ -8,7 +8,7 @@
 //   <assignment>.ipynb           the instructor's notebook
 //   course/                      nnlab's built grader: package.json, package-lock.json
 //                                (pinned dependencies), bin/, dist/lib, dist/tools,
-//                                scripts/link-self.js
+//                                scripts/link-self.js, patches/ (tslab's fixes)
 //   node-v…-linux-x64.tar.xz     optional: Node for setup.sh, so it needs no nodejs.org
 import fs from "node:fs";
 import path from "node:path";
@@ -75,7 +75,8 @@ export function buildAutograder(opts: BuildOptions): BuildReport {
   for (const f of ["package.json", "package-lock.json", "bin/nnlab.js", "scripts/link-self.js"]) {
     entries[`course/${f}`] = [fs.readFileSync(path.join(root, f)), f.startsWith("bin/") ? EXECUTABLE : REGULAR];
   }
-  for (const dir of ["dist/lib", "dist/tools"]) addTree(entries, path.join(root, dir), `course/${dir}`);
+  // patches/: the course's fixes to tslab, applied by setup.sh (npm ci runs no install scripts there).
+  for (const dir of ["dist/lib", "dist/tools", "patches"]) addTree(entries, path.join(root, dir), `course/${dir}`);
   if (opts.nodeTarball) entries[path.basename(opts.nodeTarball)] = [fs.readFileSync(opts.nodeTarball), REGULAR];
 
   // Fixed timestamps: the same inputs give the same zip.

@@ -37,6 +37,8 @@ cd "$SOURCE/course"
 # dist/ is prebuilt: no build step, no install scripts, no optional native
 # packages (tfjs-node would download TensorFlow).
 npm ci --omit=dev --omit=optional --ignore-scripts --prefer-offline --no-audit --no-fund
+# The kernel's fixes to tslab (what the course's own postinstall applies).
+./node_modules/.bin/patch-package --error-on-fail
 node scripts/link-self.js
 echo "setup.sh: node $(node --version), nnlab grader ready"
 `;
