@@ -14,6 +14,7 @@ import * as validate from "./validate";
 import * as grade from "./grade";
 import * as merge from "./merge";
 import * as gradescope from "./gradescope";
+import * as release from "./release";
 
 export { CliError } from "./errors";
 
@@ -21,7 +22,7 @@ interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [run, generate, validate, grade, merge, gradescope];
+const COMMANDS: CommandModule[] = [run, generate, validate, grade, merge, gradescope, release];
 
 export function buildProgram(): Command {
   const program = new Command();
