@@ -3,10 +3,11 @@ import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { NotebookError } from "../notebook";
 import { AssignmentError } from "../assignment/generate";
 import { gradeBatch, parseShard, Shard } from "../grader/batch";
+import { FORBIDDEN_POLICIES, ForbiddenPolicy } from "../grader/forbidden";
 import { createProgress, formatDuration, ProgressMode } from "../grader/progress";
 import type { Limits } from "../grader/sandbox";
 import { CliError } from "./errors";
@@ -58,6 +59,7 @@ interface GradeFlags {
   memory?: string;
   maxOutput?: string;
   maxCells?: string;
+  forbidden?: ForbiddenPolicy;
 }
 
 export function register(program: Command): void {
@@ -79,6 +81,7 @@ export function register(program: Command): void {
     .option("--memory <MB>", "memory limit per kernel (default 1536)")
     .option("--max-output <MB>", "output limit per notebook (default 8)")
     .option("--max-cells <n>", "largest number of code cells graded (default 2000)")
+    .addOption(new Option("--forbidden <policy>", "answers that use a library function the assignment forbids (metadata.nnlab.forbidden): flag = report it, zero = also no points for the tests of that answer (default: the assignment's forbiddenPolicy, else flag)").choices(FORBIDDEN_POLICIES))
     .addHelpText(
       "after",
       `
@@ -137,6 +140,7 @@ Examples:
           force: flags.force,
           shard,
           limits,
+          forbidden: flags.forbidden,
           stopOnSignals: true,
           onStart: ({ total, skipped }) => progress.start(total, skipped),
           onResult: (r, p) => progress.result(r, p.done, p.total, p.skipped),

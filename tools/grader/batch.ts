@@ -13,6 +13,7 @@ import { studentIds } from "./ids";
 import { computeExpectations } from "./expectations";
 import { planTests } from "./instrument";
 import { gradeSubmission, GradeContext, Job, unscoredResult } from "./pipeline";
+import type { ForbiddenPolicy } from "./forbidden";
 import { gradesCsv, readResults, RESULTS_FILE, writeSubmissionFiles } from "./report";
 import { DEFAULT_LIMITS, Limits, SandboxRoot } from "./sandbox";
 import { Scrubber } from "./scrub";
@@ -41,6 +42,8 @@ export interface GradeOptions {
   force?: boolean;
   shard?: Shard;
   limits?: Partial<Limits>;
+  /** Overrides the assignment's policy for forbidden library functions. */
+  forbidden?: ForbiddenPolicy;
   /** Progress reports, one per submission. */
   onResult?: (r: SubmissionResult, progress: { done: number; total: number; skipped: boolean }) => void;
   /** Exit the process cleanly on SIGINT/SIGTERM/SIGHUP (the CLI; see stop.ts). */
@@ -134,6 +137,7 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
       scrub: Scrubber.forAssignment(assignment),
       tests: planTests(assignment),
       expectations: new Map(),
+      forbiddenPolicy: opts.forbidden,
     };
     try {
       // The solution runs once, in a trusted kernel: every check's expected side, for every submission.

@@ -20,6 +20,7 @@ import type { CompilerPool } from "./compiler";
 import { executeSteps, StepOutcome } from "./execute";
 import type { Expectations } from "./expectations";
 import { errorLine, firstHiddenRun, runFeedback } from "./feedback";
+import { applyForbiddenPolicy, ForbiddenPolicy } from "./forbidden";
 import { planSteps, TestRun } from "./instrument";
 import { judgeRun } from "./judge";
 import { restoreSubmission } from "./restore";
@@ -39,6 +40,8 @@ export interface GradeContext {
   tests: Map<string, TestRun[]>;
   /** What each check expects, from the solution's run (expectations.ts). */
   expectations: Expectations;
+  /** Overrides the assignment's policy for forbidden library functions (forbidden.ts). */
+  forbiddenPolicy?: ForbiddenPolicy;
 }
 
 export interface Job {
@@ -138,7 +141,7 @@ export async function gradeSubmission(ctx: GradeContext, job: Job): Promise<Subm
   });
   const tests = score(ctx, outcomes, hiddenFrom);
   const total = round(tests.reduce((s, t) => s + t.score, 0), 4);
-  const result: SubmissionResult = {
+  const scored: SubmissionResult = {
     ...base,
     status: "graded",
     score: total,
@@ -146,6 +149,7 @@ export async function gradeSubmission(ctx: GradeContext, job: Job): Promise<Subm
     problems: base.problems.map((p) => ctx.scrub.text(p)),
     reason: "",
   };
+  const result = applyForbiddenPolicy(scored, restored.notebook, ctx.assignment, ctx.forbiddenPolicy);
   result.reason = ctx.scrub.text(reasonLine(result));
   return done(result);
 }
