@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { readNotebookFile, serializeNotebook } from "../notebook";
 import { generateStudentVersion } from "../assignment/generate";
+import { forbiddenMetadataProblems } from "../grader/forbidden";
 import { asText, FileSet, listFiles, ReleaseError, writeFileSet } from "./files";
 import { assignmentSecrets, findLeaks, searchable, Secret } from "./leaks";
 import { importedPackages, Lockfile, PackageJson, studentPackageJson, trimLockfile } from "./package";
@@ -65,7 +66,10 @@ export function buildStudentEdition(root: string): StudentEdition {
   const exercises: string[] = [];
   for (const rel of solutionNotebooks(root)) {
     const name = path.basename(rel);
-    const text = serializeNotebook(generateStudentVersion(readNotebookFile(path.join(root, rel)), rel));
+    const solution = readNotebookFile(path.join(root, rel));
+    const bad = forbiddenMetadataProblems(solution);
+    if (bad.length > 0) throw new ReleaseError(`${rel}: ${bad.join("; ")}`);
+    const text = serializeNotebook(generateStudentVersion(solution, rel));
     const target = `exercises/${name}`;
     files.set(target, Buffer.from(text));
     exercises.push(target);
