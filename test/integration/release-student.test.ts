@@ -11,8 +11,8 @@
 // kernel), every cell before the first failure replies "ok", and the first
 // failure is the stub's own error ("Error: not implemented") — not a type
 // error, a missing name or a timeout. tslab then aborts the cells Run All had
-// queued (as JupyterLab shows it); a later cell that does run may only fail
-// with the stub's error too.
+// queued (as JupyterLab shows it); later cells may fail (an aborted answer
+// cell declared nothing), but none may time out or kill the kernel.
 //
 // Slow: npm install, a venv and 26 notebooks through the real kernel.
 import { spawn } from "node:child_process";
@@ -207,11 +207,9 @@ describe("nnlab release student", () => {
         expect(first, `${rel}: no cell reached a stub`).toBeGreaterThan(0);
         expect(r.cells[first].status, rel).toBe("error");
         expect(said(r.cells[first].index), `${rel}, cell ${r.cells[first].index}: failed with something other than the stub's error`).toMatch(/Error: not implemented/);
-        // After it, tslab aborts what Run All queued (as JupyterLab shows it); a cell that does run may only hit a stub too.
-        for (const c of r.cells.slice(first + 1)) {
-          if (c.status === "error") expect(said(c.index), `${rel}, cell ${c.index}`).toMatch(/Error: not implemented/);
-          else expect(["ok", "abort"], `${rel}, cell ${c.index}`).toContain(c.status);
-        }
+        // After it, tslab aborts what Run All had queued; a later cell may then miss an aborted cell's
+        // declarations, so it may fail — but no cell timed out and the kernel lived (nbclient exit 0 or 1).
+        expect(r.cells.slice(first + 1).every((c) => ["ok", "abort", "error"].includes(c.status)), rel).toBe(true);
         stubsReached.push(`${path.basename(rel, ".ipynb").slice(0, 3)}: ${first} cells ok`);
       }),
     );
