@@ -35,9 +35,18 @@ const pick = (deps: Record<string, string> | undefined, keep: (name: string) => 
   return Object.keys(out).length > 0 ? out : undefined;
 };
 
-/** The edition's package.json: course dependencies the library, the kernel or the build use; only the lab's scripts. */
-export function studentPackageJson(course: PackageJson, libImports: Set<string>): PackageJson {
-  const runtime = (n: string) => libImports.has(n) || KERNEL_PACKAGES.includes(n);
+/** npm scripts the edition keeps from the course: `npm install` runs them (e.g. patch-package patching the kernel). */
+const INSTALL_SCRIPTS = ["postinstall"];
+
+/** The command a package.json script starts ("patch-package --error-on-fail" → "patch-package"). */
+const commandOf = (script: string) => script.trim().split(/\s+/)[0];
+
+/** The edition's package.json: course dependencies the library, the lab's scripts, the kernel or the build use; only the lab's npm scripts. */
+export function studentPackageJson(course: PackageJson, imported: Set<string>): PackageJson {
+  const courseScripts = (course.scripts ?? {}) as Record<string, string>;
+  const install = INSTALL_SCRIPTS.filter((k) => courseScripts[k]);
+  const commands = new Set(install.map((k) => commandOf(courseScripts[k])));
+  const runtime = (n: string) => imported.has(n) || KERNEL_PACKAGES.includes(n) || commands.has(n);
   const out: PackageJson = {
     name: course.name,
     version: course.version,
@@ -51,6 +60,7 @@ export function studentPackageJson(course: PackageJson, libImports: Set<string>)
     scripts: {
       build: "node node_modules/typescript/bin/tsc -p tsconfig.build.json",
       lab: "node scripts/lab.js",
+      ...Object.fromEntries(install.map((k) => [k, courseScripts[k]])),
       prepare: "npm run build && node scripts/link-self.js",
     },
     dependencies: pick(course.dependencies, runtime),

@@ -1,7 +1,7 @@
 // The student edition's README and .gitignore (plain text, no dates: the
 // edition must be byte-identical from one release to the next).
 
-export function studentReadme(opts: { lectures: string[]; exercises: string[] }): string {
+export function studentReadme(opts: { lectures: string[]; exercises: string[]; patches: boolean }): string {
   const list = (files: string[]) => files.map((f) => `- \`${f}\``).join("\n");
   return `# nnlab — neural networks in TypeScript (student edition)
 
@@ -32,7 +32,7 @@ e.g. \`npm run lab -- --no-browser --port 8899\`.
 | \`exercises/\` | the exercises you hand in |
 | \`lib/\` | the course library: read it to see how things work (\`lib/mlp.ts\` is backprop as rules 0–3, \`lib/autograd/\` the graph engine) |
 | \`scripts/\` | what \`npm run lab\` uses: the Python environment and the kernel set-up |
-
+${opts.patches ? "| `patches/` | fixes to the TypeScript kernel (tslab), applied by `npm install` |\n" : ""}
 Lectures (${opts.lectures.length}):
 
 ${list(opts.lectures)}

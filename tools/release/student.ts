@@ -6,6 +6,7 @@
 // and the result is searched for solution and hidden-test text before it is
 // written. A pure function of the course's files: same course, same bytes.
 import fs from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 import { readNotebookFile, serializeNotebook } from "../notebook";
 import { generateStudentVersion } from "../assignment/generate";
@@ -15,10 +16,14 @@ import { assignmentSecrets, findLeaks, searchable, Secret } from "./leaks";
 import { importedPackages, Lockfile, PackageJson, studentPackageJson, trimLockfile } from "./package";
 import { STUDENT_GITIGNORE, studentReadme } from "./readme";
 
-/** The lab's helpers: `npm run lab` (lab.js → python-env.js) and the `import "nnlab"` shim of `npm install`. */
-export const LAB_SCRIPTS = ["scripts/lab.js", "scripts/python-env.js", "scripts/link-self.js"];
+/** The lab's entry points: `npm run lab`, the `import "nnlab"` shim of `npm install`; what they require("./…") comes along. */
+export const LAB_SCRIPTS = ["scripts/lab.js", "scripts/link-self.js"];
+/** Copied when the course has them: the kernel the lab's kernel spec starts (python-env.js names it). */
+const OPTIONAL_SCRIPTS = ["scripts/kernel.js"];
 /** Files copied as they are: the Python side of the lab. */
 const LAB_FILES = ["requirements-lab.txt"];
+/** Folders copied whole when present: patch-package's patches of the kernel, applied by `npm install`. */
+const LAB_FOLDERS = ["patches"];
 
 export interface StudentEdition {
   files: FileSet;
@@ -35,6 +40,26 @@ const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8"
 export function solutionNotebooks(root: string): string[] {
   return listFiles(root, "solutions").filter((f) => f.endsWith(".ipynb"));
 }
+
+/** The lab's scripts and every local script they require, sorted. */
+function labScripts(root: string): string[] {
+  const found = new Set<string>();
+  const queue = [...LAB_SCRIPTS, ...OPTIONAL_SCRIPTS.filter((f) => fs.existsSync(path.join(root, f)))];
+  for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
+    if (found.has(rel)) continue;
+    if (!fs.existsSync(path.join(root, rel))) throw new ReleaseError(`${rel} is missing from the course at ${root}`);
+    found.add(rel);
+    // Sibling scripts it requires, in code lines (not comments, not text it writes into other files).
+    const code = fs.readFileSync(path.join(root, rel), "utf8").split("\n").filter((l) => !/^\s*(\/\/|\*)/.test(l)).join("\n");
+    for (const m of code.matchAll(/(?:^|[=(,;]\s*|\s)require\(\s*["'](\.\/[^"']+)["']\s*\)/gm)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1]));
+      queue.push(target.endsWith(".js") ? target : `${target}.js`);
+    }
+  }
+  return [...found].sort();
+}
+
+const isBuiltin = (name: string) => builtinModules.includes(name);
 
 /** Every secret of every instructor notebook. */
 export function courseSecrets(root: string): Secret[] {
@@ -83,17 +108,19 @@ export function buildStudentEdition(root: string): StudentEdition {
   }
 
   // What `npm install` and `npm run lab` need.
-  for (const rel of [...LAB_SCRIPTS, ...LAB_FILES]) copy(rel);
-  const libImports = new Set<string>();
-  for (const rel of files.keys()) if (rel.startsWith("lib/") && rel.endsWith(".ts")) for (const n of importedPackages(files.get(rel)!.toString("utf8"))) libImports.add(n);
-  libImports.delete("nnlab");
-  const pkg = studentPackageJson(readJson<PackageJson>(path.join(root, "package.json")), libImports);
+  for (const rel of [...labScripts(root), ...LAB_FILES, ...LAB_FOLDERS.flatMap((d) => listFiles(root, d))]) copy(rel);
+  const used = new Set<string>();
+  for (const rel of files.keys()) {
+    if (/^(lib|scripts)\/.*\.(ts|js)$/.test(rel)) for (const n of importedPackages(files.get(rel)!.toString("utf8"))) if (!isBuiltin(n)) used.add(n);
+  }
+  used.delete("nnlab");
+  const pkg = studentPackageJson(readJson<PackageJson>(path.join(root, "package.json")), used);
   files.set("package.json", json(pkg));
   files.set("package-lock.json", json(trimLockfile(readJson<Lockfile>(path.join(root, "package-lock.json")), pkg)));
   const ts = tsconfigs(root);
   files.set("tsconfig.json", json(ts.main));
   files.set("tsconfig.build.json", json(ts.build));
-  files.set("README.md", Buffer.from(studentReadme({ lectures, exercises })));
+  files.set("README.md", Buffer.from(studentReadme({ lectures, exercises, patches: [...files.keys()].some((f) => f.startsWith("patches/")) })));
   files.set(".gitignore", Buffer.from(STUDENT_GITIGNORE));
 
   const texts = searchable(asText(files));
