@@ -9,8 +9,9 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   resolve: { alias: { nnlab: path.resolve(root, "lib/index.ts") } },
   test: {
-    // *.slow.test.ts (every seed of the capstone, real nbgrader on three exercises) take about ten
-    // minutes each on two cores: `npm run test:slow` runs them; `npm test` (and CI) the rest.
+    // *.slow.test.ts (every seed of the capstone, real nbgrader on three exercises, the student
+    // edition installed from its own folder) take several minutes each on two cores:
+    // `npm run test:slow` runs them; `npm test` (and CI) the rest.
     include: process.env.NNLAB_SLOW_TESTS === "1" ? ["test/**/*.slow.test.ts"] : ["test/**/*.test.ts"],
     exclude: process.env.NNLAB_SLOW_TESTS === "1" ? [] : ["test/**/*.slow.test.ts", "**/node_modules/**"],
     testTimeout: 120_000,
