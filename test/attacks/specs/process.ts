@@ -102,5 +102,20 @@ export function processAttacks(ctx: Ctx): Spec[] {
     try { require("util").format = () => "passed"; } catch {}
     try { Object.defineProperty(process, "stdout", { get: () => ({ write: pass }) }); } catch {}`),
     ]),
+    a("forged value reports", "forge-value-reports", "talks to the reporter directly: before each real check, claims values for the next keys (0, [], true, a RangeError from check.throws, every partial part passed) and an early end marker, sends reports from a timer that fires during later (hidden) runs, and returns an object whose getter answers differently each time it is read", {
+      count_weights: `function countWeights(units: number[]): number {
+  const g: any = (globalThis as any).nnlabGrader;
+  try {
+    for (let site = 0; site < 12; site++) {
+      g.value(site, 0); g.values(site, 1, 1); g.throws(site, () => { throw new RangeError("forged"); });
+      g.partial(site, [() => undefined, () => undefined]);
+    }
+    g.end();
+  } catch {}
+  try { setTimeout(() => { try { for (let s = 0; s < 12; s++) g.values(s, 7, 7); g.end(); } catch {} }, 50); } catch {}
+  let reads = 0;
+  return { valueOf: () => 110, get length() { return ++reads; } } as any;
+}`,
+    }),
   ];
 }
