@@ -358,7 +358,7 @@ function includes(text: string, part: string): boolean {
 }
 
 /** "Name: message" of a thrown value, read without calling user code where possible. */
-function errorText(e: unknown): string {
+export function errorText(e: unknown): string {
   if (e instanceof ErrorCtor) {
     const name = typeof e.name === "string" ? e.name : "Error";
     const msg = typeof e.message === "string" ? e.message : "";

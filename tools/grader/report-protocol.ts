@@ -9,6 +9,7 @@
 // From the trusted kernel (trusted-recorder.ts), one per check it ran:
 //   {nnlab:"expect", key, site, kind, expected?, tol?, message?, throwsSpec?, parts?}
 import type { Encoded } from "./values";
+import { errorText as checkErrorText } from "../../lib/check";
 
 export type ReportMessage =
   | { nnlab: "value"; key: string; site: number; values: Encoded[] }
@@ -49,15 +50,10 @@ export function errorNames(e: unknown): string[] {
   return names;
 }
 
-/** "Name: message" of a thrown value. */
+/** "Name: message" of a thrown value (the one formatter `check` uses), bounded in length. */
 export function errorText(e: unknown): string {
   try {
-    if (e instanceof Error) {
-      const name = typeof e.name === "string" ? e.name : "Error";
-      const msg = typeof e.message === "string" ? e.message : "";
-      return (msg ? `${name}: ${msg}` : name).slice(0, 2000);
-    }
-    return typeof e === "string" ? e.slice(0, 2000) : `a thrown ${e === null ? "null" : typeof e}`;
+    return checkErrorText(e).slice(0, 2000);
   } catch {
     return "an error that could not be read";
   }

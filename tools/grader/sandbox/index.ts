@@ -120,7 +120,6 @@ export function sandboxedKernel(root: SandboxRoot, workdir: string, limits: Limi
   const dirArg = (p: string) => (p.endsWith(path.sep) ? p : p + path.sep);
   // The whole sandbox root (empty working folders and the node_modules link; nothing a kernel can
   // write), so the flags are the same for every submission and are verified once per batch.
-  void workdir;
   const readable = [dirArg(root.dir), dirArg(fs.realpathSync(path.join(projectRoot, "node_modules"))), dirArg(path.join(projectRoot, "dist"))];
   const nodeArgs = [
     ...verifiedPermissionFlags(readable),
