@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { permissionFlags, verifiedPermissionFlags } from "../../tools/grader/sandbox";
+import { runProbe } from "../../tools/grader/sandbox/permissions";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -30,6 +31,37 @@ describe("permissionFlags", () => {
       expect(seen).toEqual({ "/": false, "/etc": false, [os.tmpdir()]: false, [ROOT]: false, [path.join(ROOT, "solutions")]: false, [path.join(work, "mine.txt")]: true, [path.join(ROOT, "dist")]: true });
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it("the probe that decides whether this Node can grade sees an unconfined process for what it is", () => {
+    // Without permission flags every rule is broken: the probe must say so, rule by rule,
+    // or a Node that stopped enforcing one would be trusted.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-perm-"));
+    try {
+      expect(runProbe([], { hidden: ["/"], readable: [scratch], scratch }).problems).toEqual([
+        "can list /",
+        "can write files",
+        "can start a child process",
+        "can start a worker",
+        "native addons are not disabled",
+        "can use WASI",
+        "can open the inspector",
+        "process.permission does not deny fs.write",
+      ]);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("confines a process on this Node to the rules, each checked from inside", () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-perm-")) + path.sep;
+    try {
+      const flags = verifiedPermissionFlags([scratch]);
+      expect(runProbe(flags, { hidden: ["/", os.tmpdir()], readable: [scratch], scratch }).problems).toEqual([]);
+      expect(fs.readdirSync(scratch)).toEqual([]);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -1,9 +1,8 @@
 // Where and how a submission runs: a private empty working folder per
-// submission, Node 20's permission model (read only that folder, the
-// installed packages and nnlab's build; no writing, no child processes, no
-// workers, no native addons), the grader's agent preloaded, a clean
-// environment, and the engine's time, memory and output limits.
-import { spawnSync } from "node:child_process";
+// submission, Node's permission model (read only that folder, the installed
+// packages and nnlab's build; nothing else — permissions.ts checks it on this
+// Node), the grader's agent preloaded, a clean environment, and the engine's
+// time, memory and output limits.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +12,9 @@ import { builtScript } from "../compiler";
 import { AGENT_ENV } from "./agent";
 import { TRUSTED_ENV } from "../trusted-recorder";
 import { PROJECT_ROOT } from "../../project-root";
+import { verifiedPermissionFlags } from "./permissions";
+
+export { permissionFlags, verifiedPermissionFlags } from "./permissions";
 
 export interface Limits {
   /** Per cell (default 30 s). */
@@ -71,48 +73,6 @@ export class SandboxRoot {
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Node's permission-model flags for this Node: `--permission` where it exists
- * (Node 22.13+; Node 24 refuses the old `--experimental-permission`), and one
- * `--allow-fs-read` per readable path.
- */
-export function permissionFlags(readable: string[], hasPermissionFlag = process.allowedNodeEnvironmentFlags.has("--permission")): string[] {
-  return [hasPermissionFlag ? "--permission" : "--experimental-permission", ...readable.map((p) => `--allow-fs-read=${p}`)];
-}
-
-const checkedFlags = new Map<string, string[]>();
-
-/**
- * Permission flags that were seen to work on this Node: the readable paths can
- * be read, and "/" and every folder above them cannot. Node 20's permission
- * model makes "/" listable for some sets of several `--allow-fs-read` flags,
- * depending on their order, so the orders are tried until one holds; if none
- * does, grading stops with the reason rather than run with a leaky sandbox.
- */
-export function verifiedPermissionFlags(readable: string[]): string[] {
-  const key = readable.join("\0");
-  const known = checkedFlags.get(key);
-  if (known) return known;
-  const above = new Set<string>(["/"]);
-  for (const p of readable) for (let d = path.dirname(p.replace(/\/+$/, "")); d !== path.dirname(d); d = path.dirname(d)) above.add(d);
-  const probe = `const fs = require("fs"); const bad = [];
-    for (const p of ${JSON.stringify([...above])}) { try { fs.readdirSync(p); bad.push(p); } catch {} }
-    for (const p of ${JSON.stringify(readable)}) { try { fs.readdirSync(p); } catch { bad.push("!" + p); } }
-    process.stdout.write(JSON.stringify(bad));`;
-  const orders = [readable, [...readable].reverse(), ...readable.map((_, i) => [...readable.slice(i), ...readable.slice(0, i)]), ...readable.map((_, i) => [...readable.slice(i), ...readable.slice(0, i)].reverse())];
-  let last = "";
-  for (const order of orders) {
-    const flags = permissionFlags(order);
-    const run = spawnSync(process.execPath, [...flags, "-e", probe], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
-    last = run.stdout || run.stderr;
-    if (run.status === 0 && run.stdout === "[]") {
-      checkedFlags.set(key, flags);
-      return flags;
-    }
-  }
-  throw new Error(`Node ${process.version}'s permission model does not confine a kernel to ${readable.join(", ")} (probe: ${last.slice(0, 300)}); refusing to grade — use another Node version`);
 }
 
 /** Kernel options that run a submission in `workdir` under the sandbox. */
