@@ -57,6 +57,7 @@ const log = (msg) => console.log(`[setup:tfjs-node] ${msg}`);
 
 // Run in a child process: a broken addon can crash the process that loads it.
 const PROBE = `
+require("./dist/lib/tfjs/node-compat.js").restoreRemovedUtilHelpers(); // as the library does before loading it (Node 23+)
 const tf = require("@tensorflow/tfjs-node");
 const x = tf.tensor2d([[1, 2], [3, 4]]);
 const y = tf.matMul(x, x).dataSync();

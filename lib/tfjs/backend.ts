@@ -17,6 +17,7 @@
 // `import … from "nnlab"` stays quick for code that never touches tfjs.
 import type * as tfTypes from "@tensorflow/tfjs";
 import * as path from "node:path";
+import { restoreRemovedUtilHelpers } from "./node-compat";
 
 export type Tf = typeof tfTypes;
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -70,6 +71,7 @@ function tryTfjsNode(): string | undefined {
   // results independent of oneDNN's summation order. A user's own setting wins.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
   process.env.TF_ENABLE_ONEDNN_OPTS ??= "0";
+  restoreRemovedUtilHelpers();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("@tensorflow/tfjs-node");
