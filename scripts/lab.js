@@ -10,6 +10,9 @@
 //     nothing is written to the user's global Jupyter setup.
 "use strict";
 
+const nodeSupport = require("./check-node");
+nodeSupport.checkNode(); // an unsupported Node is told so before anything else runs
+
 const fs = require("fs");
 const path = require("path");
 const { spawn } = require("child_process");
@@ -37,6 +40,8 @@ async function ensureBuilt() {
 }
 
 async function main(argv) {
+  const eol = nodeSupport.note(process.version);
+  if (eol) console.error(eol);
   const { env } = await ensurePythonEnv();
   await ensureBuilt();
   const jupyter = path.join(VENV, process.platform === "win32" ? "Scripts\\jupyter.exe" : "bin/jupyter");

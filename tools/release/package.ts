@@ -36,7 +36,7 @@ const pick = (deps: Record<string, string> | undefined, keep: (name: string) => 
 };
 
 /** npm scripts the edition keeps from the course: `npm install` runs them (e.g. patch-package patching the kernel). */
-const INSTALL_SCRIPTS = ["postinstall"];
+const INSTALL_SCRIPTS = ["preinstall", "postinstall"];
 
 /** The command a package.json script starts ("patch-package --error-on-fail" → "patch-package"). */
 const commandOf = (script: string) => script.trim().split(/\s+/)[0];
