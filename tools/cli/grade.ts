@@ -9,7 +9,7 @@ import { AssignmentError } from "../assignment/generate";
 import { gradeBatch, parseShard, Shard } from "../grader/batch";
 import { FORBIDDEN_POLICIES, ForbiddenPolicy } from "../grader/forbidden";
 import { createProgress, formatDuration, ProgressMode } from "../grader/progress";
-import type { Limits } from "../grader/sandbox";
+import { type Limits, SandboxUnavailableError } from "../grader/sandbox";
 import { CliError } from "./errors";
 
 /** Submission files: notebooks given directly, and every .ipynb under given folders (checkpoints skipped). */
@@ -156,6 +156,7 @@ Examples:
       } catch (e) {
         progress.stop();
         if (e instanceof AssignmentError || e instanceof NotebookError) throw new CliError(`grade: the assignment cannot be used: ${e.message}`, 1);
+        if (e instanceof SandboxUnavailableError) throw new CliError(`grade: nothing graded: ${e.message}`, 1);
         throw e;
       }
     });

@@ -15,7 +15,7 @@ import { planTests } from "./instrument";
 import { gradeSubmission, GradeContext, Job, unscoredResult } from "./pipeline";
 import type { ForbiddenPolicy } from "./forbidden";
 import { gradesCsv, readResults, RESULTS_FILE, writeSubmissionFiles } from "./report";
-import { DEFAULT_LIMITS, Limits, SandboxRoot } from "./sandbox";
+import { DEFAULT_LIMITS, Limits, SandboxRoot, verifySandbox } from "./sandbox";
 import { Scrubber } from "./scrub";
 import { stopOnSignals } from "./stop";
 import type { SubmissionResult } from "./types";
@@ -122,6 +122,13 @@ export async function gradeBatch(opts: GradeOptions): Promise<BatchSummary> {
       ? stopOnSignals((why) => `nnlab grade: ${why}; ${gradedNow} of ${todo.length} graded in this run are saved in ${opts.outDir}. Run the same command again to grade the rest.`)
       : undefined;
     const sandbox = SandboxRoot.create();
+    try {
+      verifySandbox(sandbox); // a Node that cannot confine a kernel grades nothing, rather than 0 for everyone
+    } catch (e) {
+      sandbox.dispose();
+      guard?.release();
+      throw e;
+    }
     guard?.onStop(() => sandbox.dispose());
     const compiler = opts.compiler ?? (await CompilerPool.start({ cwd: sandbox.compileDir, workers: opts.compilers ?? jobs }));
     if (!opts.compiler) guard?.onStop(() => void compiler.close());

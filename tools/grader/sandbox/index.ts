@@ -14,7 +14,7 @@ import { TRUSTED_ENV } from "../trusted-recorder";
 import { PROJECT_ROOT } from "../../project-root";
 import { verifiedPermissionFlags } from "./permissions";
 
-export { permissionFlags, verifiedPermissionFlags } from "./permissions";
+export { permissionFlags, SandboxUnavailableError, verifiedPermissionFlags } from "./permissions";
 
 export interface Limits {
   /** Per cell (default 30 s). */
@@ -75,14 +75,28 @@ export class SandboxRoot {
   }
 }
 
+/**
+ * What a sandboxed kernel may read: the whole sandbox root (empty working folders and the
+ * node_modules link; nothing a kernel can write), the packages and nnlab's build — the same for
+ * every submission, so the flags are verified once per batch.
+ */
+function readablePaths(root: SandboxRoot, projectRoot: string): string[] {
+  const dirArg = (p: string) => (p.endsWith(path.sep) ? p : p + path.sep);
+  return [dirArg(root.dir), dirArg(fs.realpathSync(path.join(projectRoot, "node_modules"))), dirArg(path.join(projectRoot, "dist"))];
+}
+
+/**
+ * Checks, before any submission runs, that this Node confines a kernel (permissions.ts);
+ * throws SandboxUnavailableError with the reason otherwise.
+ */
+export function verifySandbox(root: SandboxRoot, projectRoot = PROJECT_ROOT): void {
+  verifiedPermissionFlags(readablePaths(root, projectRoot));
+}
+
 /** Kernel options that run a submission in `workdir` under the sandbox. */
 export function sandboxedKernel(root: SandboxRoot, workdir: string, limits: Limits, projectRoot = PROJECT_ROOT): KernelOptions {
-  const dirArg = (p: string) => (p.endsWith(path.sep) ? p : p + path.sep);
-  // The whole sandbox root (empty working folders and the node_modules link; nothing a kernel can
-  // write), so the flags are the same for every submission and are verified once per batch.
-  const readable = [dirArg(root.dir), dirArg(fs.realpathSync(path.join(projectRoot, "node_modules"))), dirArg(path.join(projectRoot, "dist"))];
   const nodeArgs = [
-    ...verifiedPermissionFlags(readable),
+    ...verifiedPermissionFlags(readablePaths(root, projectRoot)),
     "--disable-warning=ExperimentalWarning",
     "--require",
     builtScript(path.join("sandbox", "precompiled.js")),

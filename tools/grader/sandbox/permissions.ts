@@ -30,6 +30,9 @@ function orders(readable: string[]): string[][] {
   return [readable, [...readable].reverse(), ...rotations, ...rotations.map((r) => [...r].reverse())];
 }
 
+/** This Node cannot confine a grading kernel: nothing may be graded on it. */
+export class SandboxUnavailableError extends Error {}
+
 const verified = new Map<string, string[]>();
 
 /**
@@ -46,7 +49,7 @@ export function verifiedPermissionFlags(readable: string[], scratch = readable[0
   const known = verified.get(key);
   if (known) return known;
   if (!hasPermissionModel()) {
-    throw new Error(`Node ${process.version} has no permission model; nnlab grades only inside it — use Node 24 or 22`);
+    throw new SandboxUnavailableError(`Node ${process.version} has no permission model; nnlab grades only inside it — use Node 24 or 22`);
   }
   const hidden = new Set<string>(["/"]);
   for (const p of readable) for (let d = path.dirname(p.replace(/\/+$/, "")); d !== path.dirname(d); d = path.dirname(d)) hidden.add(d);
@@ -61,7 +64,7 @@ export function verifiedPermissionFlags(readable: string[], scratch = readable[0
     }
     last = run.problems ? run.problems.join("; ") : run.failure;
   }
-  throw new Error(`Node ${process.version}'s permission model does not confine a grading kernel (${last.slice(0, 400)}); refusing to grade — use Node 24 or 22`);
+  throw new SandboxUnavailableError(`Node ${process.version}'s permission model does not confine a grading kernel (${last.slice(0, 400)}); refusing to grade — use Node 24 or 22`);
 }
 
 /** Runs permission-probe.ts under `flags`: the rules it saw broken, or why it did not run. */
