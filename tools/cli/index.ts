@@ -40,6 +40,14 @@ export function buildProgram(): Command {
 /** Runs the CLI with `argv` (without "node nnlab"); resolves to the exit code (also set as process.exitCode). */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = undefined;
+  // `nnlab … | head`: the reader left, so stop quietly as other command-line tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount("error") > 0) continue;
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      throw e;
+    });
+  }
   let code: number;
   try {
     await buildProgram().parseAsync(argv, { from: "user" });
