@@ -123,10 +123,16 @@ function findNodeGyp() {
   return candidates.find((c) => c && fs.existsSync(c));
 }
 
-/** A prefix holding include/node/node_api.h, so node-gyp need not download Node's headers. */
+/**
+ * A prefix holding include/node/node_api.h, so node-gyp need not download Node's headers:
+ * preferably the headers of the Node running this (a configured nodedir may belong to another
+ * Node on the machine; the addon uses Node-API, so any version's headers still build it).
+ */
 function findNodeDir() {
-  const candidates = [process.env.npm_config_nodedir, path.dirname(path.dirname(process.execPath)), "/usr", "/usr/local"];
-  return candidates.find((d) => d && fs.existsSync(path.join(d, "include", "node", "node_api.h")));
+  const candidates = [process.env.npm_config_nodedir, path.dirname(path.dirname(process.execPath)), "/usr", "/usr/local"]
+    .filter((d) => d && fs.existsSync(path.join(d, "include", "node", "node_api.h")));
+  const major = (d) => (fs.readFileSync(path.join(d, "include", "node", "node_version.h"), "utf8").match(/#define NODE_MAJOR_VERSION (\d+)/) || [])[1];
+  return candidates.find((d) => fs.existsSync(path.join(d, "include", "node", "node_version.h")) && major(d) === process.versions.node.split(".")[0]) ?? candidates[0];
 }
 
 /** Everything the build needs, checked up front so a missing tool is named, not buried in a build log. */
