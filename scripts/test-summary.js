@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prints vitest's JSON report as one plain line: "tests: N passed, N failed, N skipped".
+// Prints vitest's JSON report as one plain line: "[label: ]tests: N passed, N failed, N skipped".
 const fs = require("fs");
 const path = require("path");
 const file = path.resolve(__dirname, "..", "test", "artifacts", "vitest.json");
@@ -9,4 +9,5 @@ if (!fs.existsSync(file)) {
 }
 const r = JSON.parse(fs.readFileSync(file, "utf8"));
 const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
-console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+const label = process.argv[2] ? `${process.argv[2]}: ` : "";
+console.log(`${label}tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
