@@ -43,7 +43,7 @@ class Problem:
         order = read(directory, "batches.i32", torch.int32, (meta["epochs"], n)).long()
         size = meta["batchSize"]
         self.batches = [[order[e, s : s + size] for s in range(0, n, size)] for e in range(meta["epochs"])]
-        self.labels = self.y.long() if meta["loss"] == "softmax_ce" else self.y
+        self.labels = self.y.long() if meta["loss"] == "softmax_cross_entropy" else self.y
 
     def scores(self, W, b, x):
         h = x
@@ -53,14 +53,14 @@ class Problem:
         return h
 
     def loss(self, s, y):
-        if self.meta["loss"] == "softmax_ce":
+        if self.meta["loss"] == "softmax_cross_entropy":
             return F.cross_entropy(s, y)
-        if self.meta["loss"] == "logistic":  # labels ±1: mean log(1 + e^(−y·s))
+        if self.meta["loss"] == "logistic_loss":  # labels ±1: mean log(1 + e^(−y·s))
             return F.softplus(-y * s[:, 0]).mean()
         raise ValueError(f"library_torch.py: loss {self.meta['loss']} is not implemented")
 
     def accuracy(self, s):
-        if self.meta["loss"] == "softmax_ce":
+        if self.meta["loss"] == "softmax_cross_entropy":
             pred = s.argmax(dim=1).double()
         else:
             pred = torch.where(s[:, 0] > 0, 1.0, -1.0)  # as the logistic loss predicts in lib/losses.ts

@@ -9,17 +9,19 @@
 // and the gradient carries the same factor (1/N or 1).
 //
 // Label codings (checked; anything else is a RangeError):
-//   square      y N×k real numbers              ℓ_i = Σ_k (a_ik − y_ik)²
-//   logistic    y N×1 in {−1, 1}                ℓ_i = log(1 + exp(−y_i·a_i))
-//   bce_logits  y N×1 in {0, 1}                 ℓ_i = log(1 + exp(a_i)) − y_i·a_i
-//   softmax_ce  y N×1 class indices 0..C−1      ℓ_i = log Σ_j exp(a_ij) − a_i,y_i
-// logistic and bce_logits are the same loss under the two codings of the
-// binary label (y = 2·y01 − 1), and both are softmax_ce with scores [0, a].
+//   square_loss            y N×k real numbers          ℓ_i = Σ_k (a_ik − y_ik)²
+//   logistic_loss          y N×1 in {−1, 1}            ℓ_i = log(1 + exp(−y_i·a_i))
+//   bce_with_logits        y N×1 in {0, 1}             ℓ_i = log(1 + exp(a_i)) − y_i·a_i
+//   softmax_cross_entropy  y N×1 class indices 0..C−1  ℓ_i = log Σ_j exp(a_ij) − a_i,y_i
+// logistic_loss and bce_with_logits are the same loss under the two codings of
+// the binary label (y = 2·y01 − 1), and both are softmax_cross_entropy with
+// scores [0, a]. Each name is also the graph operation of lib/autograd/losses.ts
+// that computes the same mean loss.
 
 import { logSumExpRows, sigmoid, softplus } from "./activations";
 import { Matrix, ShapeError, argmaxRows, assertFinite, shapeOf } from "./matrix";
 
-export type LossName = "square" | "logistic" | "bce_logits" | "softmax_ce";
+export type LossName = "square_loss" | "logistic_loss" | "bce_with_logits" | "softmax_cross_entropy";
 export type Reduction = "mean" | "sum";
 
 export interface Loss {
@@ -133,8 +135,8 @@ function oneOutput(name: string, output: Matrix): void {
 // ---------------------------------------------------------------- the losses
 
 /** Square loss ℓ_i = Σ_k (a_ik − y_ik)²; gradient 2(a − y). With k = 1 and "mean" this is the MSE. */
-const square: LossSpec = {
-  name: "square",
+const squareLoss: LossSpec = {
+  name: "square_loss",
   labels: "y N×k real numbers, the same shape as the output",
   check(where, output, y) {
     checkInputs(where, this.labels, output, y, output.cols, () => true);
@@ -164,8 +166,8 @@ const square: LossSpec = {
  * Logistic loss for labels y ∈ {−1, 1}: ℓ = log(1 + exp(−y·a)),
  * ∂ℓ/∂a = −y / (1 + exp(y·a)) = −y·σ(−y·a) (σ stable, so no overflow either way).
  */
-const logistic: LossSpec = {
-  name: "logistic",
+const logisticLoss: LossSpec = {
+  name: "logistic_loss",
   labels: "y N×1 with values −1 or 1",
   check(where, output, y) {
     oneOutput(where, output);
@@ -181,8 +183,8 @@ const logistic: LossSpec = {
  * BCEWithLogitsLoss): ℓ = −[y·log σ(a) + (1−y)·log(1−σ(a))] = softplus(a) − y·a,
  * ∂ℓ/∂a = σ(a) − y.
  */
-const bceLogits: LossSpec = {
-  name: "bce_logits",
+const bceWithLogits: LossSpec = {
+  name: "bce_with_logits",
   labels: "y N×1 with values 0 or 1",
   check(where, output, y) {
     oneOutput(where, output);
@@ -198,8 +200,8 @@ const bceLogits: LossSpec = {
  * L_i = log Σ_j exp(a_ij) (log-sum-exp, stable), ℓ_i = L_i − a_i,y_i
  * = −log softmax(a_i)_y_i, and ∂ℓ_i/∂a_ik = exp(a_ik − L_i) − I[y_i = k].
  */
-const softmaxCe: LossSpec = {
-  name: "softmax_ce",
+const softmaxCrossEntropy: LossSpec = {
+  name: "softmax_cross_entropy",
   labels: "y N×1 of integer class indices 0..C−1, C = number of output units",
   check(where, output, y) {
     const labels = `${this.labels}; here 0..${output.cols - 1}`;
@@ -224,13 +226,18 @@ const softmaxCe: LossSpec = {
   predict: (output) => Matrix.column(argmaxRows(output)),
 };
 
-const specs: Record<LossName, LossSpec> = { square, logistic, bce_logits: bceLogits, softmax_ce: softmaxCe };
+const specs: Record<LossName, LossSpec> = {
+  square_loss: squareLoss,
+  logistic_loss: logisticLoss,
+  bce_with_logits: bceWithLogits,
+  softmax_cross_entropy: softmaxCrossEntropy,
+};
 
 export const losses: Record<LossName, Loss> = {
-  square: makeLoss(square),
-  logistic: makeLoss(logistic),
-  bce_logits: makeLoss(bceLogits),
-  softmax_ce: makeLoss(softmaxCe),
+  square_loss: makeLoss(squareLoss),
+  logistic_loss: makeLoss(logisticLoss),
+  bce_with_logits: makeLoss(bceWithLogits),
+  softmax_cross_entropy: makeLoss(softmaxCrossEntropy),
 };
 
 /** The loss `name` with `where` opening its error messages: the graph's loss ops share these formulas and checks. */

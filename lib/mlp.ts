@@ -264,20 +264,20 @@ export class MLP {
   }
 
   /**
-   * Predictions in the label coding of `loss` (e.g. −1/1 for "logistic", class
-   * indices for "softmax_ce"). Without a loss: class indices (argmax) when
+   * Predictions in the label coding of `loss` (e.g. −1/1 for "logistic_loss", class
+   * indices for "softmax_cross_entropy"). Without a loss: class indices (argmax) when
    * the network has several outputs, the raw values (regression) when it has one.
    */
   predict(X: Matrix, loss?: LossName | Loss): Matrix {
     const scores = this.decisionFunction(X);
-    const lossFn = getLoss(loss ?? (scores.cols > 1 ? "softmax_ce" : "square"));
+    const lossFn = getLoss(loss ?? (scores.cols > 1 ? "softmax_cross_entropy" : "square_loss"));
     return lossFn.predict(scores);
   }
 
   // -------------------------------------------------------------- parameters
 
-  /** Number of learned numbers (weights and intercepts): countParameters of this architecture. */
-  parameterCount(): number {
+  /** Number of learned numbers (weights and intercepts): the function countParameters applied to this network. */
+  countParameters(): number {
     return countParameters(this.unitsPerLayer, this.intercept !== "none");
   }
 

@@ -16,10 +16,10 @@ import { Gradients, InterceptMode, MLP, MLPOptions } from "../mlp";
 import { Rng } from "../random";
 import { InitialNode, Node } from "./node";
 import { add, hstack, identity, mm, relu, sigmoid, tanh } from "./ops";
-import { bce_with_logits, logistic_loss, mse, softmax_cross_entropy } from "./losses";
+import { bce_with_logits, logistic_loss, softmax_cross_entropy, square_loss } from "./losses";
 
 export interface AutoMLPOptions extends MLPOptions {
-  /** Default: "logistic" (labels ±1) with one output unit, "softmax_ce" with several. */
+  /** Default: "logistic_loss" (labels ±1) with one output unit, "softmax_cross_entropy" with several. */
   loss?: LossName;
   /** Step size α of gradient descent, > 0. Default 0.1. */
   learningRate?: number;
@@ -37,12 +37,12 @@ const activationOps: Record<ActivationName, (a: Node) => Node> = {
   tanh: (a) => new tanh(a),
 };
 
-/** The loss as the graph's last operation; each returns the 1×1 mean over the batch. */
+/** The loss as the graph's last operation, of the same name; each returns the 1×1 mean over the batch. */
 const lossOps: Record<LossName, (scores: Node, labels: Node) => Node> = {
-  logistic: (s, y) => new logistic_loss(s, y),
-  bce_logits: (s, y) => new bce_with_logits(s, y),
-  softmax_ce: (s, y) => new softmax_cross_entropy(s, y),
-  square: (s, y) => new mse(s, y),
+  square_loss: (s, y) => new square_loss(s, y),
+  logistic_loss: (s, y) => new logistic_loss(s, y),
+  bce_with_logits: (s, y) => new bce_with_logits(s, y),
+  softmax_cross_entropy: (s, y) => new softmax_cross_entropy(s, y),
 };
 
 function positiveInteger(value: number, what: string): number {
@@ -79,7 +79,7 @@ export class AutoMLP {
     this.intercept = start.intercept;
     this.seed = start.seed;
     const outputs = this.unitsPerLayer[this.unitsPerLayer.length - 1];
-    this.loss = getLoss(opts.loss ?? (outputs === 1 ? "logistic" : "softmax_ce")).name;
+    this.loss = getLoss(opts.loss ?? (outputs === 1 ? "logistic_loss" : "softmax_cross_entropy")).name;
     this.learningRate = opts.learningRate ?? 0.1;
     if (!(this.learningRate > 0) || !Number.isFinite(this.learningRate)) {
       throw new RangeError(`AutoMLP: learningRate must be a finite number > 0, got ${this.learningRate}`);
@@ -192,7 +192,7 @@ export class AutoMLP {
     return this.outputNode(X).value;
   }
 
-  /** Predictions in the loss's label coding: ±1 (logistic), 0/1 (bce_logits), class index (softmax_ce), values (square). */
+  /** Predictions in the loss's label coding: ±1 (logistic_loss), 0/1 (bce_with_logits), class index (softmax_cross_entropy), values (square_loss). */
   predict(X: Matrix): Matrix {
     return getLoss(this.loss).predict(this.decisionFunction(X));
   }

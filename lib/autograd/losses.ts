@@ -4,7 +4,8 @@
 //
 // The formulas and label checks are those of the hand-coded losses
 // (lib/losses.ts, "mean" reduction): one source, so both routes agree exactly.
-// Labels are constants of the graph: they receive a zero gradient (mse's
+// Each class has the name of its hand-coded loss (`losses.logistic_loss`, …).
+// Labels are constants of the graph: they receive a zero gradient (square_loss's
 // real-valued targets get the opposite of the predictions' gradient).
 
 import { Loss, LossName, lossNamed } from "../losses";
@@ -16,15 +17,14 @@ export { softplus } from "../activations";
 
 /** The mean loss of `loss` on (scores, labels) and its gradient, scaled by the upstream G. */
 abstract class LossOperation extends Operation {
-  declare private loss?: Loss;
   protected abstract readonly lossName: LossName;
 
   constructor(scores: Node, labels: Node) {
     super(scores, labels);
   }
-  /** The shared loss, with this op's name in its error messages. */
+  /** The shared loss, with this op's name in its error messages (a getter, not a field: forward runs inside super()). */
   protected get shared(): Loss {
-    return (this.loss ??= lossNamed(this.lossName, this.opName));
+    return lossNamed(this.lossName, this.opName);
   }
   protected forward(A: Matrix, y: Matrix): Matrix {
     return new Matrix(1, 1, [this.shared.value(A, y, "mean")]);
@@ -43,7 +43,7 @@ abstract class LossOperation extends Operation {
  */
 export class logistic_loss extends LossOperation {
   protected get lossName(): LossName {
-    return "logistic";
+    return "logistic_loss";
   }
 }
 
@@ -55,7 +55,7 @@ export class logistic_loss extends LossOperation {
  */
 export class bce_with_logits extends LossOperation {
   protected get lossName(): LossName {
-    return "bce_logits";
+    return "bce_with_logits";
   }
 }
 
@@ -66,19 +66,19 @@ export class bce_with_logits extends LossOperation {
  */
 export class softmax_cross_entropy extends LossOperation {
   protected get lossName(): LossName {
-    return "softmax_ce";
+    return "softmax_cross_entropy";
   }
 }
 
 /**
- * mse(A, Y): mean over the batch of the squared error Σ_k (A_ik − Y_ik)²
- * (the "square" loss), i.e. the notes' regression graph
- * mean(square(diff(A, Y))) in one node, except that with k > 1 outputs the
- * errors of a sample are summed, not averaged. Y is a real target of A's shape.
+ * square_loss(A, Y): mean over the batch of the square loss Σ_k (A_ik − Y_ik)²,
+ * i.e. the notes' regression graph mean(square(diff(A, Y))) in one node (the
+ * mean squared error), except that with k > 1 outputs the errors of a sample
+ * are summed, not averaged. Y is a real target of A's shape.
  */
-export class mse extends LossOperation {
+export class square_loss extends LossOperation {
   protected get lossName(): LossName {
-    return "square";
+    return "square_loss";
   }
   /** ∂/∂A = 2(A − Y)/N; targets are real, so they get the opposite gradient. */
   gradient(): Matrix[] {

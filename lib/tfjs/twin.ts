@@ -16,23 +16,23 @@ import { fromTensor, toTensor } from "./convert";
 type Tensor2D = tfTypes.Tensor2D;
 type Scalar = tfTypes.Scalar;
 
-const lossNames: readonly LossName[] = ["square", "logistic", "bce_logits", "softmax_ce"];
+const lossNames: readonly LossName[] = ["square_loss", "logistic_loss", "bce_with_logits", "softmax_cross_entropy"];
 
-/** The tensor form of labels y for `loss`: float32, except int32 class indices for softmax_ce. */
+/** The tensor form of labels y for `loss`: float32, except int32 class indices for softmax_cross_entropy. */
 export function labelsTensor(y: Matrix, loss: LossName, outputs: number): Tensor2D {
   if (!lossNames.includes(loss)) throw new RangeError(`tfjs twin: unknown loss "${loss}"; choose one of ${lossNames.join(", ")}`);
   assertFinite(y, `tfjs twin (${loss}): labels y`);
-  const expectCols = loss === "square" ? outputs : 1;
+  const expectCols = loss === "square_loss" ? outputs : 1;
   if (y.cols !== expectCols) throw new ShapeError(`tfjs twin (${loss}): labels must be N×${expectCols}, got ${shapeOf(y)}`);
   const valid: Record<LossName, (v: number) => boolean> = {
-    square: () => true,
-    logistic: (v) => v === 1 || v === -1,
-    bce_logits: (v) => v === 0 || v === 1,
-    softmax_ce: (v) => Number.isInteger(v) && v >= 0 && v < outputs,
+    square_loss: () => true,
+    logistic_loss: (v) => v === 1 || v === -1,
+    bce_with_logits: (v) => v === 0 || v === 1,
+    softmax_cross_entropy: (v) => Number.isInteger(v) && v >= 0 && v < outputs,
   };
   const bad = y.data.findIndex((v) => !valid[loss](v));
   if (bad >= 0) throw new RangeError(`tfjs twin (${loss}): label ${y.data[bad]} in row ${Math.floor(bad / y.cols)} is outside the loss's coding`);
-  return toTensor(y, loss === "softmax_ce" ? "int32" : "float32");
+  return toTensor(y, loss === "softmax_cross_entropy" ? "int32" : "float32");
 }
 
 export class TfjsTwin {
@@ -111,10 +111,10 @@ export class TfjsTwin {
 
   /**
    * J as a tfjs scalar. y must be labelsTensor(y, loss, …). Per-sample losses:
-   *   square      Σ_k (a_ik − y_ik)²
-   *   logistic    softplus(−y_i·a_i)
-   *   bce_logits  tf.losses.sigmoidCrossEntropy
-   *   softmax_ce  tf.losses.softmaxCrossEntropy against one-hot labels
+   *   square_loss            Σ_k (a_ik − y_ik)²
+   *   logistic_loss          softplus(−y_i·a_i)
+   *   bce_with_logits        tf.losses.sigmoidCrossEntropy
+   *   softmax_cross_entropy  tf.losses.softmaxCrossEntropy against one-hot labels
    * summed, then divided by N for reduction "mean".
    */
   lossTensor(scores: Tensor2D, y: Tensor2D, loss: LossName, reduction: Reduction = "mean"): Scalar {
@@ -122,10 +122,10 @@ export class TfjsTwin {
     const n = scores.shape[0];
     let total: Scalar;
     switch (loss) {
-      case "square": total = tf.sum(tf.squaredDifference(scores, y)); break;
-      case "logistic": total = tf.sum(tf.softplus(tf.neg(tf.mul(y, scores)))); break;
-      case "bce_logits": total = tf.losses.sigmoidCrossEntropy(y, scores, undefined, 0, tf.Reduction.SUM) as Scalar; break;
-      case "softmax_ce": {
+      case "square_loss": total = tf.sum(tf.squaredDifference(scores, y)); break;
+      case "logistic_loss": total = tf.sum(tf.softplus(tf.neg(tf.mul(y, scores)))); break;
+      case "bce_with_logits": total = tf.losses.sigmoidCrossEntropy(y, scores, undefined, 0, tf.Reduction.SUM) as Scalar; break;
+      case "softmax_cross_entropy": {
         const oneHot = tf.oneHot(tf.reshape(y, [n]) as tfTypes.Tensor1D, scores.shape[1]);
         total = tf.losses.softmaxCrossEntropy(oneHot, scores, undefined, 0, tf.Reduction.SUM) as Scalar;
         break;

@@ -139,8 +139,8 @@ const cases: OpCase[] = [
     wrt: [0],
   },
   {
-    name: "mse",
-    build: (n) => new ag.mse(n[0], n[1]),
+    name: "square_loss",
+    build: (n) => new ag.square_loss(n[0], n[1]),
     inputs: (rng, N) => {
       const k = dims(rng);
       return [randn(rng, N, k), randn(rng, N, k)];
@@ -322,8 +322,8 @@ describe("graph mechanics", () => {
     expect(J.value.get(0, 0)).toBeCloseTo(residual.reduce((s, r) => s + r * r, 0) / 6, 12);
     const expected = [0, 1, 2].map((j) => residual.reduce((s, r, i) => s + (2 * Xv.get(i, j) * r) / 6, 0));
     expect((w.grad as Matrix).toFlatArray()).toEqual(expected.map((v) => expect.closeTo(v, 12)));
-    // mse is the same graph in one node.
-    const single = new ag.mse(new ag.mm(new InitialNode(Xv), new InitialNode(wv)), new InitialNode(yv));
+    // square_loss is the same graph in one node.
+    const single = new ag.square_loss(new ag.mm(new InitialNode(Xv), new InitialNode(wv)), new InitialNode(yv));
     expect(single.value.get(0, 0)).toBeCloseTo(J.value.get(0, 0), 12);
   });
 });
@@ -372,7 +372,7 @@ describe("bad input", () => {
     expect(() => new ag.hstack(m(2, 2), m(3, 1))).toThrow(/hstack: 2×2 and 3×1/);
     expect(() => new ag.logistic_loss(m(3, 2), m(3, 1))).toThrow(/logistic_loss: needs one output unit .* got 3×2/);
     expect(() => new ag.softmax_cross_entropy(m(3, 2), m(2, 1))).toThrow(ShapeError);
-    expect(() => new ag.mse(m(3, 2), m(3, 1))).toThrow(/mse: labels y are 3×1 but the output is 3×2/);
+    expect(() => new ag.square_loss(m(3, 2), m(3, 1))).toThrow(/square_loss: labels y are 3×1 but the output is 3×2/);
   });
 
   it("labels outside the loss's coding are a RangeError", () => {

@@ -19,20 +19,20 @@ const randn = (rng: Rng, r: number, c: number, sd = 1) => Matrix.fromFunction(r,
 /** Labels in the coding of `loss` for N samples and k outputs. */
 function labelsFor(loss: LossName, rng: Rng, N: number, k: number): Matrix {
   switch (loss) {
-    case "logistic":
+    case "logistic_loss":
       return Matrix.fromFunction(N, 1, () => (rng.next() < 0.5 ? -1 : 1));
-    case "bce_logits":
+    case "bce_with_logits":
       return Matrix.fromFunction(N, 1, () => rng.int(2));
-    case "softmax_ce":
+    case "softmax_cross_entropy":
       return Matrix.fromFunction(N, 1, () => rng.int(k));
-    case "square":
+    case "square_loss":
       return randn(rng, N, k);
   }
 }
 
 const activations: ActivationName[] = ["identity", "relu", "sigmoid", "tanh"];
 const intercepts: InterceptMode[] = ["bias", "ones_column", "none"];
-const lossNames: LossName[] = ["logistic", "bce_logits", "softmax_ce", "square"];
+const lossNames: LossName[] = ["logistic_loss", "bce_with_logits", "softmax_cross_entropy", "square_loss"];
 /** Input and hidden sizes: 0, 1, 2 and 3 hidden layers. */
 const bodies = [[3], [2, 4], [4, 3, 5], [3, 2, 4, 3]];
 
@@ -43,7 +43,7 @@ describe("AutoMLP and the hand-coded MLP give identical losses and gradients fro
       const rng = new Rng(seed);
       let cases = 0;
       for (const body of bodies) {
-        const k = loss === "logistic" || loss === "bce_logits" ? 1 : loss === "softmax_ce" ? 3 : 2;
+        const k = loss === "logistic_loss" || loss === "bce_with_logits" ? 1 : loss === "softmax_cross_entropy" ? 3 : 2;
         const unitsPerLayer = [...body, k];
         for (const hiddenActivation of activations) {
           for (const intercept of intercepts) {
@@ -105,10 +105,10 @@ describe("learning", () => {
   it("take_step is θ ← θ − α·∇θ with the hand-coded gradients", () => {
     const rng = new Rng(3);
     const mlp = new MLP({ unitsPerLayer: [3, 4, 2], hiddenActivation: "tanh", seed: 5 });
-    const auto = AutoMLP.fromMLP(mlp, { loss: "softmax_ce", learningRate: 0.3 });
+    const auto = AutoMLP.fromMLP(mlp, { loss: "softmax_cross_entropy", learningRate: 0.3 });
     const X = randn(rng, 6, 3);
-    const y = labelsFor("softmax_ce", rng, 6, 2);
-    const { loss, gradients } = mlp.lossAndGradients(X, y, "softmax_ce");
+    const y = labelsFor("softmax_cross_entropy", rng, 6, 2);
+    const { loss, gradients } = mlp.lossAndGradients(X, y, "softmax_cross_entropy");
     const expected = [...mlp.weights.map((W, i) => sub(W, scale(gradients.weights[i], 0.3))),
       ...mlp.biases.map((b, i) => sub(b, scale(gradients.biases[i], 0.3)))];
     expect(auto.take_step(X, y)).toBeCloseTo(loss, 12);
@@ -128,7 +128,7 @@ describe("learning", () => {
     const net = new AutoMLP({
       unitsPerLayer: [2, 16, 1],
       hiddenActivation: "tanh",
-      loss: "logistic",
+      loss: "logistic_loss",
       learningRate: 0.5,
       batchSize: 8,
       maxEpochs: 150,
@@ -192,7 +192,7 @@ describe("bad input", () => {
     expect(() => net.fit(X, Matrix.column([1, 0]))).toThrow(/label 0 in row 1/);
     expect(() => net.lossAndGradients(Matrix.zeros(0, 2), Matrix.zeros(0, 1))).toThrow(/empty batch/);
     expect(() => net.fit(Matrix.zeros(0, 2), Matrix.zeros(0, 1))).toThrow(/empty batch/);
-    const regression = new AutoMLP({ ...base, loss: "square" });
+    const regression = new AutoMLP({ ...base, loss: "square_loss" });
     expect(() => regression.lossAndGradients(X, Matrix.column([0.5, NaN]))).toThrow(/labels y has a non-finite value/);
   });
 });

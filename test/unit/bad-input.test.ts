@@ -13,10 +13,10 @@ describe("shape mismatch", () => {
   });
 
   it("labels with the wrong number of rows or columns", () => {
-    expect(() => net().lossAndGradients(X, Matrix.column([0, 1, 1]), "softmax_ce")).toThrow(ShapeError);
-    expect(() => net().lossAndGradients(X, Matrix.column([0, 1, 1]), "softmax_ce")).toThrow(/softmax_ce: labels y are 3×1 but the output is 2×2/);
-    expect(() => net().lossAndGradients(X, Matrix.zeros(2, 3), "square")).toThrow(/square: labels y are 2×3/);
-    expect(() => getLoss("logistic").value(Matrix.zeros(2, 2), Matrix.column([1, -1]))).toThrow(/needs one output unit/);
+    expect(() => net().lossAndGradients(X, Matrix.column([0, 1, 1]), "softmax_cross_entropy")).toThrow(ShapeError);
+    expect(() => net().lossAndGradients(X, Matrix.column([0, 1, 1]), "softmax_cross_entropy")).toThrow(/softmax_cross_entropy: labels y are 3×1 but the output is 2×2/);
+    expect(() => net().lossAndGradients(X, Matrix.zeros(2, 3), "square_loss")).toThrow(/square_loss: labels y are 2×3/);
+    expect(() => getLoss("logistic_loss").value(Matrix.zeros(2, 2), Matrix.column([1, -1]))).toThrow(/needs one output unit/);
   });
 
   it("explicit weights, biases or gradients of the wrong shape", () => {
@@ -37,9 +37,9 @@ describe("NaN or Infinity", () => {
   });
 
   it("in the labels or the scores given to a loss", () => {
-    expect(() => net().lossAndGradients(X, Matrix.fromRows([[0, NaN], [1, 1]]), "square")).toThrow(/square: labels y has a non-finite value NaN/);
-    expect(() => getLoss("bce_logits").gradient(Matrix.column([NaN]), Matrix.column([1]))).toThrow(/bce_logits: output has a non-finite value/);
-    expect(() => getLoss("logistic").value(Matrix.column([-Infinity]), Matrix.column([1]))).toThrow(RangeError);
+    expect(() => net().lossAndGradients(X, Matrix.fromRows([[0, NaN], [1, 1]]), "square_loss")).toThrow(/square_loss: labels y has a non-finite value NaN/);
+    expect(() => getLoss("bce_with_logits").gradient(Matrix.column([NaN]), Matrix.column([1]))).toThrow(/bce_with_logits: output has a non-finite value/);
+    expect(() => getLoss("logistic_loss").value(Matrix.column([-Infinity]), Matrix.column([1]))).toThrow(RangeError);
   });
 
   it("in explicit weights", () => {
@@ -49,19 +49,19 @@ describe("NaN or Infinity", () => {
 
 describe("labels outside each loss's coding", () => {
   const cases: [LossName, number, RegExp][] = [
-    ["logistic", 0, /logistic: label 0 in row 1 is outside the coding \(y N×1 with values −1 or 1\)/],
-    ["logistic", 2, /label 2/],
-    ["bce_logits", -1, /bce_logits: label -1 in row 1 is outside the coding \(y N×1 with values 0 or 1\)/],
-    ["bce_logits", 0.5, /label 0.5/],
-    ["softmax_ce", 3, /softmax_ce: label 3 in row 1 is outside the coding \(y N×1 of integer class indices 0..C−1/],
-    ["softmax_ce", -1, /label -1/],
-    ["softmax_ce", 1.5, /label 1.5/],
+    ["logistic_loss", 0, /logistic_loss: label 0 in row 1 is outside the coding \(y N×1 with values −1 or 1\)/],
+    ["logistic_loss", 2, /label 2/],
+    ["bce_with_logits", -1, /bce_with_logits: label -1 in row 1 is outside the coding \(y N×1 with values 0 or 1\)/],
+    ["bce_with_logits", 0.5, /label 0.5/],
+    ["softmax_cross_entropy", 3, /softmax_cross_entropy: label 3 in row 1 is outside the coding \(y N×1 of integer class indices 0..C−1/],
+    ["softmax_cross_entropy", -1, /label -1/],
+    ["softmax_cross_entropy", 1.5, /label 1.5/],
   ];
   for (const [loss, bad, message] of cases) {
     it(`${loss} rejects ${bad}`, () => {
-      const k = loss === "softmax_ce" ? 3 : 1;
+      const k = loss === "softmax_cross_entropy" ? 3 : 1;
       const out = Matrix.zeros(2, k);
-      const good = loss === "logistic" ? 1 : 0;
+      const good = loss === "logistic_loss" ? 1 : 0;
       const y = Matrix.column([good, bad]);
       expect(() => getLoss(loss).value(out, y)).toThrow(RangeError);
       expect(() => getLoss(loss).value(out, y)).toThrow(message);
@@ -72,10 +72,10 @@ describe("labels outside each loss's coding", () => {
 
 describe("empty batch", () => {
   it("a loss on 0 rows and lossAndGradients on an empty X", () => {
-    for (const loss of ["square", "logistic", "bce_logits", "softmax_ce"] as LossName[]) {
+    for (const loss of ["square_loss", "logistic_loss", "bce_with_logits", "softmax_cross_entropy"] as LossName[]) {
       expect(() => getLoss(loss).value(Matrix.zeros(0, 1), Matrix.zeros(0, 1))).toThrow(/empty batch/);
     }
-    expect(() => net().lossAndGradients(Matrix.zeros(0, 3), Matrix.zeros(0, 1), "softmax_ce")).toThrow(/empty batch \(X has 0 rows\)/);
+    expect(() => net().lossAndGradients(Matrix.zeros(0, 3), Matrix.zeros(0, 1), "softmax_cross_entropy")).toThrow(/empty batch \(X has 0 rows\)/);
   });
 });
 
@@ -93,7 +93,7 @@ describe("bad architecture and options", () => {
     expect(() => new MLP({ unitsPerLayer: [2, 1], intercept: "both" as never })).toThrow(/intercept must be one of bias, ones_column, none/);
     expect(() => new MLP({ unitsPerLayer: [2, 1], init: "glorot" as never })).toThrow(/unknown initialisation "glorot"/);
     expect(() => net().lossAndGradients(X, Matrix.column([0, 1]), "hinge" as never)).toThrow(/unknown loss "hinge"/);
-    expect(() => net().lossAndGradients(X, Matrix.column([0, 1]), "softmax_ce", "avg" as never)).toThrow(/reduction must be "mean" or "sum"/);
+    expect(() => net().lossAndGradients(X, Matrix.column([0, 1]), "softmax_cross_entropy", "avg" as never)).toThrow(/reduction must be "mean" or "sum"/);
     expect(() => new MLP({ unitsPerLayer: [2, 1], intercept: "none", biases: [[0]] })).toThrow(/biases were given but intercept is "none"/);
   });
 });

@@ -42,20 +42,20 @@ describe("relativeError", () => {
 // ---------------------------------------------------------------- acceptance sweep
 
 const activationNames: ActivationName[] = ["identity", "relu", "sigmoid", "tanh"];
-const lossNames: LossName[] = ["square", "logistic", "bce_logits", "softmax_ce"];
+const lossNames: LossName[] = ["square_loss", "logistic_loss", "bce_with_logits", "softmax_cross_entropy"];
 const interceptModes: InterceptMode[] = ["bias", "ones_column", "none"];
 
 function outputUnits(loss: LossName, rng: Rng): number {
-  if (loss === "logistic" || loss === "bce_logits") return 1;
-  return loss === "softmax_ce" ? 2 + rng.int(3) : 1 + rng.int(3);
+  if (loss === "logistic_loss" || loss === "bce_with_logits") return 1;
+  return loss === "softmax_cross_entropy" ? 2 + rng.int(3) : 1 + rng.int(3);
 }
 
 function labels(loss: LossName, n: number, k: number, rng: Rng): Matrix {
   switch (loss) {
-    case "square": return Matrix.fromFunction(n, k, () => rng.normal());
-    case "logistic": return Matrix.fromFunction(n, 1, () => (rng.next() < 0.5 ? -1 : 1));
-    case "bce_logits": return Matrix.fromFunction(n, 1, () => rng.int(2));
-    case "softmax_ce": return Matrix.fromFunction(n, 1, () => rng.int(k));
+    case "square_loss": return Matrix.fromFunction(n, k, () => rng.normal());
+    case "logistic_loss": return Matrix.fromFunction(n, 1, () => (rng.next() < 0.5 ? -1 : 1));
+    case "bce_with_logits": return Matrix.fromFunction(n, 1, () => rng.int(2));
+    case "softmax_cross_entropy": return Matrix.fromFunction(n, 1, () => rng.int(k));
   }
 }
 

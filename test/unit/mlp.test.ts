@@ -56,8 +56,8 @@ describe("MLP forward pass", () => {
 
     // and the gradient of the ones row is the bias gradient
     const y = randn(5, 2, rng);
-    const gB = withBias.lossAndGradients(X, y, "square").gradients;
-    const gO = withOnes.lossAndGradients(X, y, "square").gradients;
+    const gB = withBias.lossAndGradients(X, y, "square_loss").gradients;
+    const gO = withOnes.lossAndGradients(X, y, "square_loss").gradients;
     for (let l = 0; l < 2; l++) {
       expect(maxAbsDiff(gO.weights[l], vstack(gB.weights[l], gB.biases[l]))).toBeLessThan(1e-14);
     }
@@ -75,12 +75,12 @@ describe("MLP backward pass", () => {
     const net = new MLP({ unitsPerLayer: [2, 3, 1], hiddenActivation: "tanh", seed: 2 });
     const rng = new Rng(1);
     const x = randn(1, 2, rng), y = Matrix.column([0.5]);
-    const one = net.lossAndGradients(x, y, "square", "sum").gradients;
-    const twice = net.lossAndGradients(vstack(x, x), vstack(y, y), "square", "sum").gradients;
+    const one = net.lossAndGradients(x, y, "square_loss", "sum").gradients;
+    const twice = net.lossAndGradients(vstack(x, x), vstack(y, y), "square_loss", "sum").gradients;
     gradientsToList(one).forEach((g, i) => {
       expect(maxAbsDiff(gradientsToList(twice)[i], g.map((v) => 2 * v))).toBeLessThan(1e-14);
     });
-    const mean = net.lossAndGradients(vstack(x, x), vstack(y, y), "square", "mean").gradients;
+    const mean = net.lossAndGradients(vstack(x, x), vstack(y, y), "square_loss", "mean").gradients;
     gradientsToList(one).forEach((g, i) => expect(maxAbsDiff(gradientsToList(mean)[i], g)).toBeLessThan(1e-14));
   });
 
@@ -90,35 +90,35 @@ describe("MLP backward pass", () => {
     const X = randn(4, 3, rng);
     const y = Matrix.column([0, 2, 1, 2]);
     const out = net.decisionFunction(X);
-    const { gradients } = net.lossAndGradients(X, y, "softmax_ce");
-    expect(maxAbsDiff(gradients.biases[1], sumRows(getLoss("softmax_ce").gradient(out, y)))).toBeLessThan(1e-15);
+    const { gradients } = net.lossAndGradients(X, y, "softmax_cross_entropy");
+    expect(maxAbsDiff(gradients.biases[1], sumRows(getLoss("softmax_cross_entropy").gradient(out, y)))).toBeLessThan(1e-15);
   });
 
   it("learns XOR with plain gradient descent", () => {
     const X = Matrix.fromRows([[0, 0], [1, 0], [0, 1], [1, 1]]);
     const y = Matrix.column([0, 1, 1, 0]);
     const net = new MLP({ unitsPerLayer: [2, 8, 1], hiddenActivation: "tanh", seed: 3 });
-    const first = net.lossAndGradients(X, y, "bce_logits").loss;
+    const first = net.lossAndGradients(X, y, "bce_with_logits").loss;
     let last = first;
     for (let step = 0; step < 3000; step++) {
-      const { loss, gradients } = net.lossAndGradients(X, y, "bce_logits");
+      const { loss, gradients } = net.lossAndGradients(X, y, "bce_with_logits");
       last = loss;
       const grads = gradientsToList(gradients);
       net.getParameters().forEach((p, i) => p.data.forEach((v, k) => (p.data[k] = v - 0.5 * grads[i].data[k])));
     }
     expect(last).toBeLessThan(0.05 * first);
-    expect(net.predict(X, "bce_logits").toFlatArray()).toEqual([0, 1, 1, 0]);
+    expect(net.predict(X, "bce_with_logits").toFlatArray()).toEqual([0, 1, 1, 0]);
   });
 });
 
 describe("MLP parameters", () => {
-  it("parameterCount agrees with countParameters, and ones_column equals bias", () => {
+  it("the method countParameters() agrees with the function countParameters, and ones_column equals bias", () => {
     const units = [4, 6, 3, 2];
     for (const intercept of ["bias", "ones_column", "none"] as InterceptMode[]) {
       const net = new MLP({ unitsPerLayer: units, intercept });
       const byHand = net.getParameters().reduce((s, p) => s + p.rows * p.cols, 0);
-      expect(net.parameterCount()).toBe(byHand);
-      expect(net.parameterCount()).toBe(countParameters(units, intercept !== "none"));
+      expect(net.countParameters()).toBe(byHand);
+      expect(net.countParameters()).toBe(countParameters(units, intercept !== "none"));
     }
     expect(countParameters([4, 6, 3, 2])).toBe(4 * 6 + 6 + 6 * 3 + 3 + 3 * 2 + 2);
   });
@@ -174,7 +174,7 @@ describe("MLP parameters", () => {
     expect(net.predict(X).toFlatArray()).toEqual([0, 1, 2]);
     const lin = new MLP({ unitsPerLayer: [2, 1], weights: [[[1], [-1]]], biases: [[0]] });
     expect(lin.predict(X).toFlatArray()).toEqual([1, -3, 1]);
-    expect(lin.predict(X, "logistic").toFlatArray()).toEqual([1, -1, 1]);
-    expect(lin.predict(X, "bce_logits").toFlatArray()).toEqual([1, 0, 1]);
+    expect(lin.predict(X, "logistic_loss").toFlatArray()).toEqual([1, -1, 1]);
+    expect(lin.predict(X, "bce_with_logits").toFlatArray()).toEqual([1, 0, 1]);
   });
 });

@@ -9,7 +9,7 @@ import { ActivationName, InterceptMode, LossName, MLP, Matrix, Reduction, Rng, c
 import { forEachBackend } from "../helpers/tfjs-backends";
 
 const activationNames: ActivationName[] = ["identity", "relu", "sigmoid", "tanh"];
-const lossNames: LossName[] = ["square", "logistic", "bce_logits", "softmax_ce"];
+const lossNames: LossName[] = ["square_loss", "logistic_loss", "bce_with_logits", "softmax_cross_entropy"];
 const interceptModes: InterceptMode[] = ["bias", "ones_column", "none"];
 
 interface Case {
@@ -48,7 +48,7 @@ function cases(): Case[] {
 function setup(c: Case): { mlp: MLP; X: Matrix; y: Matrix } {
   const rng = new Rng(c.seed);
   const d = 1 + rng.int(4);
-  const outputs = c.loss === "square" ? 1 + rng.int(3) : c.loss === "softmax_ce" ? 2 + rng.int(3) : 1;
+  const outputs = c.loss === "square_loss" ? 1 + rng.int(3) : c.loss === "softmax_cross_entropy" ? 2 + rng.int(3) : 1;
   const units = [d, ...Array.from({ length: c.hidden }, () => 1 + rng.int(6)), outputs];
   const mlp = new MLP({ unitsPerLayer: units, hiddenActivation: c.activation, intercept: c.intercept, seed: c.seed });
   mlp.setParameters(mlp.getParameters().map((p) => Matrix.fromFunction(p.rows, p.cols, () => rng.normal(0, 0.8))));
@@ -56,13 +56,13 @@ function setup(c: Case): { mlp: MLP; X: Matrix; y: Matrix } {
   keepScoresModerate(mlp, X);
   const label = (): number => {
     switch (c.loss) {
-      case "logistic": return rng.next() < 0.5 ? -1 : 1;
-      case "bce_logits": return rng.int(2);
-      case "softmax_ce": return rng.int(outputs);
+      case "logistic_loss": return rng.next() < 0.5 ? -1 : 1;
+      case "bce_with_logits": return rng.int(2);
+      case "softmax_cross_entropy": return rng.int(outputs);
       default: return rng.normal();
     }
   };
-  const y = Matrix.fromFunction(c.batch, c.loss === "square" ? outputs : 1, label);
+  const y = Matrix.fromFunction(c.batch, c.loss === "square_loss" ? outputs : 1, label);
   return { mlp, X, y };
 }
 

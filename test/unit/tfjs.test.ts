@@ -164,9 +164,9 @@ forEachBackend((name) => {
       const X = randomMatrix(rng, 6, 3), y = Matrix.column([0, 1, 2, 2, 1, 0]);
       const before = tfjs().memory().numTensors;
       twin.forward(X);
-      twin.loss(X, y, "softmax_ce");
-      twin.gradients(X, y, "softmax_ce");
-      twin.gradientsByGrads(X, y, "softmax_ce", "sum");
+      twin.loss(X, y, "softmax_cross_entropy");
+      twin.gradients(X, y, "softmax_cross_entropy");
+      twin.gradientsByGrads(X, y, "softmax_cross_entropy", "sum");
       expect(tfjs().memory().numTensors).toBe(before);
       twin.dispose();
     });
@@ -175,12 +175,12 @@ forEachBackend((name) => {
       const mlp = new MLP({ unitsPerLayer: [2, 3, 1], seed: 0 });
       const twin = tfjsTwin(mlp);
       const X = Matrix.zeros(4, 2);
-      expect(() => twin.loss(Matrix.zeros(4, 3), Matrix.column([1, 1, -1, 1]), "logistic")).toThrow(ShapeError);
-      expect(() => twin.loss(X, Matrix.column([1, 0, -1, 1]), "logistic")).toThrow(/label 0 in row 1/);
-      expect(() => twin.loss(X, Matrix.column([1, 0, 2, 1]), "bce_logits")).toThrow(/outside the loss's coding/);
-      expect(() => twin.loss(Matrix.zeros(0, 2), Matrix.zeros(0, 1), "square")).toThrow(/empty batch/);
-      expect(() => twin.loss(X, Matrix.column([NaN, 0, 0, 0]), "square")).toThrow(/non-finite/);
-      expect(() => twin.loss(X, Matrix.column([1, 1, 1, 1]), "hinge" as "square")).toThrow(/unknown loss "hinge"/);
+      expect(() => twin.loss(Matrix.zeros(4, 3), Matrix.column([1, 1, -1, 1]), "logistic_loss")).toThrow(ShapeError);
+      expect(() => twin.loss(X, Matrix.column([1, 0, -1, 1]), "logistic_loss")).toThrow(/label 0 in row 1/);
+      expect(() => twin.loss(X, Matrix.column([1, 0, 2, 1]), "bce_with_logits")).toThrow(/outside the loss's coding/);
+      expect(() => twin.loss(Matrix.zeros(0, 2), Matrix.zeros(0, 1), "square_loss")).toThrow(/empty batch/);
+      expect(() => twin.loss(X, Matrix.column([NaN, 0, 0, 0]), "square_loss")).toThrow(/non-finite/);
+      expect(() => twin.loss(X, Matrix.column([1, 1, 1, 1]), "hinge" as "square_loss")).toThrow(/unknown loss "hinge"/);
       twin.dispose();
     });
   });
@@ -197,7 +197,7 @@ forEachBackend((name) => {
       if (!cpuOnly) expect(step, `${name} registers the Step kernel`).toBeDefined();
       if (!cpuOnly && step) tf.unregisterKernel("Step", name);
       try {
-        const result = await checkAgainstTfjs(mlp, X, y, "logistic");
+        const result = await checkAgainstTfjs(mlp, X, y, "logistic_loss");
         if (!cpuOnly) {
           expect(result.backend).toBe("cpu");
           expect(result.fallback).toMatch(/lacks a kernel .*Step.*compared on cpu/);
@@ -207,7 +207,7 @@ forEachBackend((name) => {
         if (!cpuOnly && step) tf.registerKernel(step);
       }
       expect(tf.getBackend()).toBe(name);
-      const again = await checkAgainstTfjs(mlp, X, y, "logistic");
+      const again = await checkAgainstTfjs(mlp, X, y, "logistic_loss");
       expect(again.backend).toBe(name);
       expect(again.fallback).toBeUndefined();
     });

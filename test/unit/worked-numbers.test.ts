@@ -23,7 +23,7 @@ describe("cat / car / frog (notes 002)", () => {
   it("the loss for the true class cat is −log(0.13) = 2.04 with the natural log", () => {
     // The note writes L = −log(0.13) = 2.04: that is the natural log, ln(1/0.13) = 2.04
     // (log10 would give 0.89), and the library's losses use Math.log throughout.
-    const loss = getLoss("softmax_ce").value(scores, Matrix.column([0]));
+    const loss = getLoss("softmax_cross_entropy").value(scores, Matrix.column([0]));
     expect(loss).toBeCloseTo(2.04, 2);
     expect(loss).toBeCloseTo(-Math.log(softmaxRows(scores).data[0]), 12);
   });
@@ -34,7 +34,7 @@ describe("cat / car / frog (notes 002)", () => {
       const n = 500;
       const z = Matrix.fromFunction(n, C, () => rng.normal(0, 1e-3));
       const y = Matrix.fromFunction(n, 1, () => rng.int(C));
-      expect(getLoss("softmax_ce").value(z, y)).toBeCloseTo(Math.log(C), 3);
+      expect(getLoss("softmax_cross_entropy").value(z, y)).toBeCloseTo(Math.log(C), 3);
     }
   });
 });
@@ -53,7 +53,7 @@ describe("XOR network by hand (notes 004)", () => {
     const prob = net.decisionFunction(X).toFlatArray().map(sigmoid);
     [0.5, -0.5, -0.5, 0.5].forEach((z, i) => expect(prob[i]).toBeCloseTo(sigmoid(z), 15));
     // it separates ¬XOR: class 1 exactly for (0,0) and (1,1)
-    expect(net.predict(X, "bce_logits").toFlatArray()).toEqual([1, 0, 0, 1]);
+    expect(net.predict(X, "bce_with_logits").toFlatArray()).toEqual([1, 0, 0, 1]);
   });
 });
 
@@ -80,19 +80,19 @@ describe("5→7→4→3 network on 4 samples (notes 002)", () => {
   it("∂L/∂Z3 = (A3 − Y)/N for the mean cross-entropy L = −(1/N) Σ Y ⊙ log A3", () => {
     const Z3 = net.decisionFunction(X);
     const A3 = softmaxRows(Z3);
-    const loss = getLoss("softmax_ce");
+    const loss = getLoss("softmax_cross_entropy");
     let byFormula = 0;
     Y.data.forEach((v, k) => (byFormula -= (v * Math.log(A3.data[k])) / N));
     expect(loss.value(Z3, classes)).toBeCloseTo(byFormula, 12);
 
     const expected = scale(sub(A3, Y), 1 / N);
-    const grad = rule0("softmax_ce", Z3, classes, "mean");
+    const grad = rule0("softmax_cross_entropy", Z3, classes, "mean");
     expect(maxAbsDiff(grad, expected)).toBeLessThan(1e-15);
     // and independently of any formula, by finite differences
     const numeric = numericalGradient(() => loss.value(Z3, classes), [Z3])[0];
     expect(maxAbsDiff(numeric, expected)).toBeLessThan(1e-8);
     // backprop hands exactly this to the last layer: its bias gradient is Σ_rows (A3 − Y)/N
-    const { gradients } = net.lossAndGradients(X, classes, "softmax_ce");
+    const { gradients } = net.lossAndGradients(X, classes, "softmax_cross_entropy");
     expect(maxAbsDiff(gradients.biases[2], sumRows(expected))).toBeLessThan(1e-15);
   });
 });
@@ -105,8 +105,8 @@ describe("parameter counts (notes 000/001 quiz; notes 004 formula Σ d_{i−1}(d
     // with one intercept per unit: (10+1)·100 + (100+1)·1 and (10+1)·100 + (100+1)·10
     expect(countParameters([10, 100, 1])).toBe(1201);
     expect(countParameters([10, 100, 10])).toBe(2110);
-    expect(new MLP({ unitsPerLayer: [10, 100, 1], intercept: "none" }).parameterCount()).toBe(1100);
-    expect(new MLP({ unitsPerLayer: [10, 100, 10], intercept: "bias" }).parameterCount()).toBe(2110);
-    expect(new MLP({ unitsPerLayer: [10, 100, 10], intercept: "ones_column" }).parameterCount()).toBe(2110);
+    expect(new MLP({ unitsPerLayer: [10, 100, 1], intercept: "none" }).countParameters()).toBe(1100);
+    expect(new MLP({ unitsPerLayer: [10, 100, 10], intercept: "bias" }).countParameters()).toBe(2110);
+    expect(new MLP({ unitsPerLayer: [10, 100, 10], intercept: "ones_column" }).countParameters()).toBe(2110);
   });
 });

@@ -70,7 +70,7 @@ export function processAttacks(ctx: Ctx): Spec[] {
       count_weights: "function countWeights(units: number[]): number { return -1; }",
     }, [
       block(`const fake: any = { equal() {}, close() {}, ok() {}, throws() {}, partial() { return 1; } };
-    class FakeMLP { constructor(_o: any) {} parameterCount() { return -1; } }
+    class FakeMLP { constructor(_o: any) {} countParameters() { return -1; } }
     try { G.check = fake; } catch {}
     try { G.nnlabGrader = { check: fake, begin() {}, end() {} }; } catch {}
     try { Object.defineProperty(G, "nnlabGrader", { value: { check: fake, begin() {}, end() {} } }); } catch {}
@@ -88,7 +88,7 @@ export function processAttacks(ctx: Ctx): Spec[] {
       "const answers: any = { oneOutput: -1 };",
       "let expected: any = -1;",
       "var seed = 0;\nfunction nextInt(n: number) { return 1; }",
-      "class ReferenceMLP { constructor(_o: any) {} parameterCount() { return -1; } }",
+      "class ReferenceMLP { constructor(_o: any) {} countParameters() { return -1; } }",
       "class CheckError extends Error {}\nvar nnlabGrader: any = { check: {} };",
       "let trial = 99;\nvar units = [1, 1];",
     ]),
