@@ -1,7 +1,7 @@
 // Automatic differentiation on a computation graph, the design of the notes:
 //
 // - every node holds a `value` (a Matrix, filled by forward propagation as soon
-//   as the node is created) and a `grad` (the gradient of the final scalar with
+//   as the node is created; see Operation for ops with fields) and a `grad` (the gradient of the final scalar with
 //   respect to this node, same shape as `value`, filled by `backward()`);
 // - an `InitialNode` wraps data or weights; an `Operation` is computed from
 //   its input nodes, and each subclass (mm, relu, logistic_loss, …) knows only
@@ -64,16 +64,17 @@ export class InitialNode extends Node {
  * The constructor stores the inputs and runs forward() right away, so building
  * the graph IS the forward pass (and bad inputs throw at `new`).
  *
- * A subclass's own fields (`eps = 1e-8`, `cache: Matrix | null = null`) are only
- * set AFTER this constructor returns, so that first forward() ran without them.
- * The value is therefore settled on first use: if the fields changed the object
- * since then, forward() runs once more, now with every field in place.
+ * One exception, because JavaScript sets a subclass's own fields (`rate = 0.5`,
+ * `mask: Matrix | null = null`) only after `super(...)` returns: a forward() that
+ * uses this object's own state then would see none of it. So that early run is
+ * watched (see `forwardBeforeFields`); if forward() reads a property the object
+ * does not have yet, or writes one, the run is dropped and forward() runs on first
+ * use of `value` instead, with every field in place.
  */
 export abstract class Operation extends Node {
   readonly inputs: readonly Node[];
-  #value: Matrix;
-  /** The own fields as the constructor's forward() left them; null once settled. */
-  #fieldsAtForward: Map<string, unknown> | null;
+  /** forward()'s result; null until computed (an op with fields of its own computes it on first use). */
+  #value: Matrix | null;
 
   constructor(...inputs: Node[]) {
     super();
@@ -83,25 +84,12 @@ export abstract class Operation extends Node {
       }
     });
     this.inputs = inputs;
-    this.#value = this.forward(...inputs.map((n) => n.value));
-    this.#fieldsAtForward = new Map(Object.entries(this));
+    this.#value = forwardBeforeFields(this, (self) => self.forward(...inputs.map((n) => n.value)));
   }
 
-  /** The result of forward(), recomputed once if subclass fields were set after it (see above). */
+  /** The result of forward(), computed at `new` or, for an op with fields of its own, on first use. */
   get value(): Matrix {
-    if (this.#fieldsAtForward !== null) {
-      const before = this.#fieldsAtForward;
-      this.#fieldsAtForward = null;
-      const now = Object.entries(this);
-      if (now.length !== before.size || now.some(([k, v]) => !before.has(k) || before.get(k) !== v)) {
-        this.#value = this.forward(...this.inputs.map((n) => n.value));
-      }
-    }
-    return this.#value;
-  }
-  set value(v: Matrix) {
-    this.#fieldsAtForward = null;
-    this.#value = v;
+    return (this.#value ??= this.forward(...this.inputs.map((n) => n.value)));
   }
 
   /** The operation's name, for error messages ("mm", "relu", …). */
@@ -118,6 +106,34 @@ export abstract class Operation extends Node {
   protected get g(): Matrix {
     if (this.grad === null) throw new Error(`${this.opName}.gradient(): call backward() on the final node first`);
     return this.grad;
+  }
+}
+
+/** Thrown (and caught) when the early forward() touches state a subclass has not set up yet. */
+const NOT_READY = Symbol("fields not set yet");
+
+/**
+ * Runs `run(op)` inside Operation's constructor with `op` behind a guard:
+ * reading a property that `op` does not have yet, asking whether it has one,
+ * or writing one stops the run, and then null says "compute on first use".
+ * Any other error (a shape that does not fit) is thrown from `new` as usual.
+ */
+function forwardBeforeFields(op: Operation, run: (self: Operation) => Matrix): Matrix | null {
+  const stop = (): never => {
+    throw NOT_READY;
+  };
+  const guarded = new Proxy(op, {
+    get: (target, key, receiver) => (key in target ? Reflect.get(target, key, receiver) : stop()),
+    has: (target, key) => (key in target ? true : stop()),
+    set: stop,
+    defineProperty: stop,
+    deleteProperty: stop,
+  });
+  try {
+    return run(guarded);
+  } catch (e) {
+    if (e === NOT_READY) return null;
+    throw e;
   }
 }
 
