@@ -1,8 +1,9 @@
 // Automatic differentiation on a computation graph, the design of the notes:
 //
 // - every node holds a `value` (a Matrix, filled by forward propagation as soon
-//   as the node is created; see Operation for ops with fields) and a `grad` (the gradient of the final scalar with
-//   respect to this node, same shape as `value`, filled by `backward()`);
+//   as the node is created; see Operation for ops with fields of their own) and
+//   a `grad` (the gradient of the final scalar with respect to this node, same
+//   shape as `value`, filled by `backward()`);
 // - an `InitialNode` wraps data or weights; an `Operation` is computed from
 //   its input nodes, and each subclass (mm, relu, logistic_loss, …) knows only
 //   its own forward formula and its own local gradient.

@@ -13,8 +13,7 @@ import {
   scale,
   sub,
 } from "nnlab";
-
-const randn = (rng: Rng, r: number, c: number, sd = 1) => Matrix.fromFunction(r, c, () => rng.normal(0, sd));
+import { randn } from "../helpers/random-matrices";
 
 /** Labels in the coding of `loss` for N samples and k outputs. */
 function labelsFor(loss: LossName, rng: Rng, N: number, k: number): Matrix {
