@@ -10,33 +10,38 @@
 //   });
 //
 // A failed check throws a CheckError, so the test cell ends with an error and
-// earns nothing (nbgrader's rule). The grader builds its own instance with
-// `createCheck` inside the sandbox BEFORE any student code runs, which is why
-// everything below uses built-ins captured when this module loads (a student
-// who replaces Object.is or Math.abs later cannot change what a check decides)
-// and never calls a method on a prototype a student could patch.
+// earns nothing (nbgrader's rule). The grader builds its own instances with
+// `createCheck`, and this module's messages (errorText) are also written
+// inside the student's kernel, so everything below uses built-ins captured
+// before any student code ran (./captured-builtins: a student who replaces
+// Object.is or Math.abs later cannot change what a check decides) and never
+// calls a method on a prototype a student could patch.
 
-const ObjectIs = Object.is;
-const ObjectKeys = Object.keys;
-const ObjectGetPrototypeOf = Object.getPrototypeOf;
-const ObjectPrototype = Object.prototype;
-const ObjectFreeze = Object.freeze;
-const ArrayIsArray = Array.isArray;
-const ArrayBufferIsView = ArrayBuffer.isView;
-const DataViewCtor = DataView;
-const MathAbs = Math.abs;
-const MathMax = Math.max;
-const NumberIsFinite = Number.isFinite;
-const NumberIsNaN = Number.isNaN;
-const ReflectApply = Reflect.apply;
-const StringCtor = String;
-const JSONStringify = JSON.stringify;
-const ErrorCtor = Error;
-const RegExpCtor = RegExp;
-const RegExpTest = RegExp.prototype.test;
-const MapCtor = Map;
-const SetCtor = Set;
-const ErrorCaptureStackTrace = (Error as { captureStackTrace?: (o: object, f?: Function) => void }).captureStackTrace;
+import { builtins } from "./captured-builtins";
+
+const {
+  ObjectIs,
+  ObjectKeys,
+  ObjectGetPrototypeOf,
+  ObjectPrototype,
+  ObjectFreeze,
+  ArrayIsArray,
+  ArrayBufferIsView,
+  DataViewCtor,
+  MathAbs,
+  MathMax,
+  NumberIsFinite,
+  NumberIsNaN,
+  ReflectApply,
+  StringCtor,
+  JSONStringify,
+  ErrorCtor,
+  RegExpCtor,
+  RegExpTest,
+  MapCtor,
+  SetCtor,
+  ErrorCaptureStackTrace,
+} = builtins;
 
 /** Thrown by a failed check; its message says what was expected and what came out. */
 export class CheckError extends ErrorCtor {
@@ -105,8 +110,9 @@ export function describe(value: unknown, depth = 0): string {
   return "{" + s + (keys.length > 6 ? ", …" : "") + "}";
 }
 
-function isMatrixLike(v: Record<string, unknown>): v is { rows: number; cols: number; data: ArrayLike<number> } {
-  return typeof v.rows === "number" && typeof v.cols === "number" && v.data !== undefined && ArrayBufferIsView(v.data);
+/** A Matrix, or anything shaped like one: numeric rows and cols and a typed array of entries (the grader encodes these as matrices too). */
+export function isMatrixLike(v: Record<string, unknown>): v is { rows: number; cols: number; data: ArrayLike<number> } {
+  return typeof v.rows === "number" && typeof v.cols === "number" && ArrayBufferIsView(v.data) && !(v.data instanceof DataViewCtor);
 }
 
 /** "6×1": a shape for messages. */

@@ -10,6 +10,10 @@
 //   {nnlab:"expect", key, site, kind, expected?, tol?, message?, throwsSpec?, parts?}
 import type { Encoded } from "./values";
 import { errorText as checkErrorText } from "../../lib/check";
+import { builtins } from "../../lib/captured-builtins";
+
+// errorNames runs in the student's kernel too (sandbox/agent.ts).
+const { ObjectGetPrototypeOf, ObjectGetOwnPropertyDescriptor } = builtins;
 
 export type ReportMessage =
   | { nnlab: "value"; key: string; site: number; values: Encoded[] }
@@ -40,8 +44,8 @@ export interface ExpectMessage {
 export function errorNames(e: unknown): string[] {
   const names: string[] = [];
   try {
-    for (let p = e !== null && typeof e === "object" ? Object.getPrototypeOf(e) : null; p && names.length < 16; p = Object.getPrototypeOf(p)) {
-      const ctor = Object.getOwnPropertyDescriptor(p, "constructor")?.value;
+    for (let p = e !== null && typeof e === "object" ? ObjectGetPrototypeOf(e) : null; p && names.length < 16; p = ObjectGetPrototypeOf(p)) {
+      const ctor = ObjectGetOwnPropertyDescriptor(p, "constructor")?.value;
       if (typeof ctor === "function" && typeof ctor.name === "string" && ctor.name) names.push(ctor.name);
     }
   } catch {

@@ -8,6 +8,7 @@
 // grader never trusts it: `decodeValue` rebuilds values defensively (known
 // tags only, null-prototype objects, depth and size limits) and throws a
 // ValueError for anything else.
+import { isMatrixLike } from "../../lib/check";
 
 export class ValueError extends Error {
   constructor(message: string) {
@@ -37,10 +38,6 @@ function encodeNumber(x: number): Encoded {
   if (x === Infinity || x === -Infinity) return { $: "n", v: x > 0 ? "Infinity" : "-Infinity" };
   if (x === 0 && 1 / x < 0) return { $: "n", v: "-0" };
   return x;
-}
-
-function isMatrixLike(v: Record<string, unknown>): boolean {
-  return typeof v.rows === "number" && typeof v.cols === "number" && ArrayBuffer.isView(v.data) && !(v.data instanceof DataView);
 }
 
 /** A value as JSON data (see the top of this file). Never throws; what cannot be said becomes a tag. */

@@ -16,15 +16,13 @@
 import type { KernelChildApi } from "../../engine/protocol";
 import { encodeValue } from "../values";
 import { CheckKeys, errorNames, errorText, ReportMessage } from "../report-protocol";
+import { builtins } from "../../../lib/captured-builtins";
 
 export const AGENT_GLOBAL = "nnlabGrader";
 export const AGENT_ENV = "NNLAB_GRADING";
 
-const ObjectDefineProperty = Object.defineProperty;
-const ObjectFreeze = Object.freeze;
-const ReflectApply = Reflect.apply;
-const ArrayIsArray = Array.isArray;
-const ErrorCtor = Error;
+// Taken before any notebook code runs (this module loads first).
+const { ObjectDefineProperty, ObjectFreeze, ObjectKeys, ReflectApply, ArrayIsArray, ErrorCtor } = builtins;
 
 let send: ((message: unknown) => void) | undefined;
 
@@ -67,7 +65,7 @@ function cutNetwork(): void {
   lock(dgram, "createSocket", no);
   for (const name of ["bind", "send", "connect"]) lock(dgram.Socket.prototype, name, no);
   for (const target of [dns, dns.promises]) {
-    for (const name of Object.keys(target)) {
+    for (const name of ObjectKeys(target)) {
       if (typeof target[name] === "function" && (name === "lookup" || name === "lookupService" || name.startsWith("resolve") || name === "reverse")) lock(target, name, no);
     }
     lock(target, "Resolver", no);

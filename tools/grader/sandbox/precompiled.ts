@@ -13,8 +13,9 @@
 // is replaced too, so the TypeScript compiler is never loaded here at all.
 import Module from "node:module";
 import path from "node:path";
+import { builtins } from "../../../lib/captured-builtins";
 
-const JSONParse = JSON.parse;
+const { JSONParse } = builtins;
 
 export interface CompiledCell {
   nnlabCompiled: 1;
