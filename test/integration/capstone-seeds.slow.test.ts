@@ -11,36 +11,21 @@
 //
 // Costs about 2 CPU-minutes; 6–7 minutes of wall time on 2 cores under a
 // load average of 16–20 (ten gradings of 12–60 s, ten shorter kernel runs).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { readNotebookFile, serializeNotebook } from "../../tools/notebook";
-import { generateStudentVersion, gradeId, isSolution, stripMarkers } from "../../tools/assignment";
-import { CompilerPool, gradeBatch, SandboxRoot } from "../../tools/grader";
+import { gradeId } from "../../tools/assignment";
 import { runNotebook } from "../../tools/engine";
 import type { CodeCell, Notebook } from "../../tools/notebook/types";
+import { studentSubmission, useExerciseGrader } from "../helpers/exercise-grading";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SOLUTION = path.join(ROOT, "solutions", "E17-capstone-digits.ipynb");
 const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const CONFIG_LINE = /^(const CONFIG = \{.*seed: )\d+( \};)$/m;
 
-let sandbox: SandboxRoot;
-let compiler: CompilerPool;
-let workDir: string;
-
-beforeAll(async () => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-capstone-seeds-"));
-  sandbox = SandboxRoot.create();
-  compiler = await CompilerPool.start({ cwd: sandbox.compileDir });
-}, 600_000);
-
-afterAll(async () => {
-  await compiler?.close();
-  sandbox?.dispose();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
+const grader = useExerciseGrader();
 
 /** The instructor's notebook with CONFIG.seed = seed, and a submission answered as the instructor did. */
 function variantFor(seed: number): { assignment: string; submission: string; student: Notebook } {
@@ -48,16 +33,10 @@ function variantFor(seed: number): { assignment: string; submission: string; stu
   const setup = notebook.cells.find((c) => gradeId(c) === "setup");
   if (!setup || !CONFIG_LINE.test(setup.source)) throw new Error("E17's setup cell has no `const CONFIG = { …, seed: N };` line");
   setup.source = setup.source.replace(CONFIG_LINE, `$1${seed}$2`);
-  const dir = path.join(workDir, `seed-${seed}`);
-  fs.mkdirSync(dir);
+  const dir = grader.folder(`seed-${seed}`);
   const assignment = path.join(dir, "E17-capstone-digits.ipynb");
   fs.writeFileSync(assignment, serializeNotebook(notebook));
-  const student = generateStudentVersion(notebook);
-  const answers = new Map(notebook.cells.filter(isSolution).map((c) => [gradeId(c), stripMarkers(c.source)]));
-  for (const c of student.cells) {
-    const id = gradeId(c);
-    if (id && answers.has(id)) c.source = answers.get(id)!;
-  }
+  const student = studentSubmission(notebook);
   const submission = path.join(dir, "submitted", "student.ipynb");
   fs.mkdirSync(path.dirname(submission));
   fs.writeFileSync(submission, serializeNotebook(student));
@@ -102,7 +81,7 @@ describe("E17 capstone: the instructor's solution earns every point for every se
     for (const seed of SEEDS) {
       const { assignment, submission, student } = variantFor(seed);
       const started = Date.now();
-      const summary = await gradeBatch({ assignment, submissions: [submission], outDir: path.join(path.dirname(assignment), "graded"), jobs: 1, compiler });
+      const summary = await grader.grade({ assignment, submissions: [submission], outDir: path.join(path.dirname(assignment), "graded"), jobs: 1 });
       const wall = (Date.now() - started) / 1000;
       const r = summary.results[0];
       const seen = await report(student);

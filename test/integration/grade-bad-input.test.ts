@@ -8,6 +8,7 @@ import path from "node:path";
 import { main } from "../../tools/cli";
 import { Notebook } from "../../tools/notebook";
 import { CORRECT, SOLUTION, codeCell, insertAfter, submission, tmpdir, write } from "../helpers/assignment";
+import { parseCsv } from "../helpers/csv";
 
 let dir: string;
 let out: string;
@@ -26,25 +27,6 @@ function row(name: string) {
 
 /** A correct submission with one extra cell after the given answer. */
 const correctWith = (after: string, source: string): Notebook => insertAfter(submission(CORRECT), after, codeCell(source));
-
-function parseCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n") row.push(field), out.push(row), (row = []), (field = "");
-    else field += c;
-  }
-  return out;
-}
 
 beforeAll(async () => {
   dir = tmpdir("nnlab-bad-");
