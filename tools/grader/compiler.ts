@@ -11,6 +11,7 @@ import { ChildProcess, fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { LRUCache } from "lru-cache";
 import { DEFAULT_CELL_TIMEOUT_MS } from "../engine/limits";
 
 export interface Diagnostic {
@@ -131,7 +132,8 @@ export interface CompilerOptions {
 }
 
 export class CompilerPool {
-  private cache = new Map<string, Promise<ConvertResult>>();
+  /** Conversions by hash of (prevDecl, cell), least recently used dropped first. */
+  private readonly cache: LRUCache<string, Promise<ConvertResult>>;
   private waiting: (() => void)[] = [];
   hits = 0;
   misses = 0;
@@ -139,7 +141,9 @@ export class CompilerPool {
   private constructor(
     private workers: Worker[],
     private readonly opts: CompilerOptions,
-  ) {}
+  ) {
+    this.cache = new LRUCache({ max: opts.cacheSize ?? 20_000 });
+  }
 
   static async start(opts: CompilerOptions): Promise<CompilerPool> {
     const n = Math.max(1, opts.workers ?? 1);
@@ -161,12 +165,9 @@ export class CompilerPool {
    */
   convert(prevDecl: string, src: string, timeoutMs = DEFAULT_CELL_TIMEOUT_MS): Promise<ConvertResult> {
     const key = createHash("sha1").update(prevDecl).update("\0").update(src).digest("hex");
-    const hit = this.cache.get(key);
+    const hit = this.cache.get(key); // also marks it as recently used
     if (hit) {
       this.hits++;
-      // Refresh its place in the (insertion-ordered) map: least recently used goes first.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
       return hit;
     }
     this.misses++;
@@ -183,8 +184,6 @@ export class CompilerPool {
       }
     });
     this.cache.set(key, result);
-    const limit = this.opts.cacheSize ?? 20_000;
-    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);
     return result;
   }
 

@@ -3,6 +3,7 @@
 // keys sorted, 1-space indent, non-ASCII kept, one trailing newline.
 import fs from "node:fs";
 import path from "node:path";
+import writeFileAtomicPackage from "write-file-atomic";
 import { pySplitLines, stringifyPyJson } from "./pyjson";
 import { isJsonMime, stripTransient } from "./read";
 import { MimeBundle, Notebook } from "./types";
@@ -43,17 +44,14 @@ export function writeNotebookFile(file: string, nb: Notebook): void {
   writeFileAtomic(file, serializeNotebook(nb));
 }
 
+/**
+ * Writes `text` to a temporary file beside `file`, flushes it to disk and renames
+ * it over `file` (npm's write-file-atomic), creating the folder first: readers
+ * see the old file or the new one, never half of it, even after a crash.
+ */
 export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(tmp, text, "utf8");
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileAtomicPackage.sync(file, text, { encoding: "utf8" });
 }
 
 /** Deep copy of JSON-like data that keeps RawNumber and other class instances by reference (they are immutable). */
