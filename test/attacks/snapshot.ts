@@ -4,17 +4,20 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+/** The entries of folder d; none when it cannot be read (gone, or no permission). */
+function entriesOf(d: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(d, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 /** Every entry under dir (links not followed): relative path → type, size, mtime and content hash. */
 export function snapshotTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    for (const e of entriesOf(d)) {
       const p = path.join(d, e.name);
       const rel = path.relative(dir, p);
       const st = fs.lstatSync(p);
@@ -44,13 +47,7 @@ export function diffTrees(before: Map<string, string>, after: Map<string, string
 export function findNames(root: string, match: (name: string) => boolean, depth: number): string[] {
   const found: string[] = [];
   const walk = (d: string, level: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    for (const e of entriesOf(d)) {
       const p = path.join(d, e.name);
       if (match(e.name)) found.push(p);
       if (e.isDirectory() && level < depth && !(level > 0 && (e.name === "node_modules" || e.name === ".git"))) walk(p, level + 1);

@@ -1,22 +1,17 @@
 // The converter pool's cache of conversions (tools/grader/compiler.ts): a pair
 // (declarations so far, cell) seen before is served from memory, and past
 // `cacheSize` entries the least recently used one goes first.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CompilerPool } from "../../tools/grader/compiler";
+import { SandboxRoot } from "../../tools/grader/sandbox";
 
-let dir: string;
+// Converting where the grader does: in a sandbox root's compile folder.
+const sandbox = SandboxRoot.create();
 let pool: CompilerPool;
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-compile-cache-"));
-  fs.symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");
-  pool = await CompilerPool.start({ cwd: dir, cacheSize: 2 });
-}, 120_000);
+beforeAll(async () => void (pool = await CompilerPool.start({ cwd: sandbox.compileDir, cacheSize: 2 })), 120_000);
 afterAll(async () => {
   await pool?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  sandbox.dispose();
 });
 
 const cell = (k: number) => `const x${k}: number = ${k};\nx${k}`;
