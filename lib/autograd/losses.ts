@@ -22,7 +22,7 @@ abstract class LossOperation extends Operation {
   constructor(scores: Node, labels: Node) {
     super(scores, labels);
   }
-  /** The shared loss, with this op's name in its error messages (a getter, not a field: forward runs inside super()). */
+  /** The shared loss, with this op's name in its error messages (a getter, not a field, so the value and bad labels come at `new`). */
   protected get shared(): Loss {
     return lossNamed(this.lossName, this.opName);
   }

@@ -18,13 +18,13 @@ import Module from "node:module";
 import path from "node:path";
 import { ChildConfig, COMMAND_FD, KernelChildApi, ParentToChild, RESULT_FD } from "./protocol";
 import { EXECUTE_RESULT } from "./result";
+import { builtins } from "../../lib/captured-builtins";
 
-// ---- 1. Capture everything the result channel needs before any cell can replace it.
+// ---- 1. Capture everything the result channel needs before any cell can replace it
+// (the language's built-ins from the one list, Node's here).
+const { JSONStringify: quote, ObjectKeys: objectKeys, ArrayIsArray: isArray } = builtins;
 const writeSync = fs.writeSync;
 const bufferFrom = Buffer.from.bind(Buffer);
-const quote = JSON.stringify;
-const objectKeys = Object.keys;
-const isArray = Array.isArray;
 const inspect = util.inspect;
 const exit = process.exit.bind(process);
 const onProcess = process.on.bind(process);
