@@ -3,14 +3,23 @@
 // instructor's solution, put one wrong answer into one solution region, and
 // grade that submission with the real grader next to the fully correct one
 // (whose hidden cells must pass, so a hidden test that fails for everyone
-// cannot make a case pass). Used by test/integration/exercises-wrong-answers*.test.ts.
+// cannot make a case pass). Used by test/integration/exercises-wrong-answers*.test.ts,
+// and by capstone-seeds.slow.test.ts for its grader and its submissions.
+//
+//   let grader: WrongAnswerGrader;
+//   beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
+//   afterAll(async () => grader?.close());
+//   it("E05: rule 0 without the 1/N", async () => {
+//     const { correct, wrong } = await grader.gradeOne("E05-backprop-rules", { cell: "rule0", body: "  return scale(sub(output, y), 2);" });
+//     expectCaught(correct, wrong, "test_rule0", "test_rule0_hidden");
+//   }, 300_000);
 import { expect } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readNotebookFile, serializeNotebook } from "../../tools/notebook";
+import { Notebook, readNotebookFile, serializeNotebook } from "../../tools/notebook";
 import { generateStudentVersion, gradeId, isSolution, splitRegions, stripMarkers } from "../../tools/assignment";
-import { CompilerPool, gradeBatch, SandboxRoot, TestResult } from "../../tools/grader";
+import { BatchSummary, CompilerPool, GradeOptions, gradeBatch, SandboxRoot, TestResult } from "../../tools/grader";
 
 const SOLUTIONS = path.join(__dirname, "..", "..", "solutions");
 
@@ -40,6 +49,25 @@ export function replaceRegion(source: string, body: string, region: number): str
   return text;
 }
 
+/**
+ * The released student version of `solution` with every answer cell filled in:
+ * `answer(gradeId, solutionSource)` gives a cell's source; by default the
+ * instructor's code with the solution markers dropped.
+ */
+export function studentSubmission(solution: Notebook, answer: (id: string, source: string) => string = (_id, source) => stripMarkers(source)): Notebook {
+  const answers = new Map<string, string>();
+  for (const c of solution.cells) {
+    const id = gradeId(c);
+    if (id && isSolution(c)) answers.set(id, answer(id, c.source));
+  }
+  const submission = generateStudentVersion(solution);
+  for (const c of submission.cells) {
+    const id = gradeId(c);
+    if (id && answers.has(id)) c.source = answers.get(id)!;
+  }
+  return submission;
+}
+
 /** A compiler pool and sandbox shared by every grading of one test file: start it in beforeAll, close it in afterAll. */
 export class WrongAnswerGrader {
   private constructor(
@@ -60,6 +88,22 @@ export class WrongAnswerGrader {
     fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 
+  /** A new, empty folder inside this grader's temporary folder (removed by close()). */
+  folder(name: string): string {
+    return fs.mkdtempSync(path.join(this.workDir, `${name}-`));
+  }
+
+  /** gradeBatch with this grader's warm compiler pool. */
+  gradeFiles(opts: Omit<GradeOptions, "compiler">): Promise<BatchSummary> {
+    return gradeBatch({ ...opts, compiler: this.compiler });
+  }
+
+  /** grade() with a single wrong answer. */
+  async gradeOne(exercise: string, wrong: WrongAnswer): Promise<{ correct: Graded; wrong: Graded }> {
+    const graded = await this.grade(exercise, { wrong });
+    return { correct: graded.correct, wrong: graded.wrong.wrong };
+  }
+
   /**
    * Grades `solutions/<exercise>.ipynb` answered correctly everywhere, and once per named wrong answer
    * (correct except for that one region), all in one batch.
@@ -67,33 +111,24 @@ export class WrongAnswerGrader {
   async grade(exercise: string, wrongs: Record<string, WrongAnswer>): Promise<{ correct: Graded; wrong: Record<string, Graded> }> {
     const solutionFile = path.join(SOLUTIONS, `${exercise}.ipynb`);
     const solution = readNotebookFile(solutionFile);
-    const dir = fs.mkdtempSync(path.join(this.workDir, `${exercise}-`));
+    const dir = this.folder(exercise);
     const write = (name: string, wrong?: WrongAnswer): string => {
       // A correct student writes the instructor's code; the wrong answer replaces one region of one cell.
-      const answers = new Map<string, string>();
-      for (const c of solution.cells) {
-        const id = gradeId(c);
-        if (!id || !isSolution(c)) continue;
-        answers.set(id, wrong && id === wrong.cell ? replaceRegion(c.source, wrong.body, wrong.region ?? 0) : stripMarkers(c.source));
-      }
-      if (wrong && !answers.has(wrong.cell)) throw new Error(`${exercise} has no answer cell "${wrong.cell}"`);
-      const submission = generateStudentVersion(solution);
-      for (const c of submission.cells) {
-        const id = gradeId(c);
-        if (id && answers.has(id)) c.source = answers.get(id)!;
-      }
+      if (wrong && !solution.cells.some((c) => gradeId(c) === wrong.cell && isSolution(c))) throw new Error(`${exercise} has no answer cell "${wrong.cell}"`);
+      const submission = studentSubmission(solution, (id, source) =>
+        wrong && id === wrong.cell ? replaceRegion(source, wrong.body, wrong.region ?? 0) : stripMarkers(source),
+      );
       const file = path.join(dir, `${name}.ipynb`);
       fs.writeFileSync(file, serializeNotebook(submission));
       return file;
     };
     const correctFile = write("correct");
     const wrongFiles = Object.entries(wrongs).map(([name, w], k) => [name, write(`wrong-${k}`, w)] as const);
-    const summary = await gradeBatch({
+    const summary = await this.gradeFiles({
       assignment: solutionFile,
       submissions: [correctFile, ...wrongFiles.map(([, f]) => f)],
       outDir: path.join(dir, "out"),
       jobs: 2,
-      compiler: this.compiler,
     });
     const byFile = (file: string): Graded => {
       const r = summary.results.find((x) => path.resolve(x.submission) === path.resolve(file));

@@ -11,21 +11,24 @@
 //
 // Costs about 2 CPU-minutes; 6–7 minutes of wall time on 2 cores under a
 // load average of 16–20 (ten gradings of 12–60 s, ten shorter kernel runs).
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { readNotebookFile, serializeNotebook } from "../../tools/notebook";
 import { gradeId } from "../../tools/assignment";
 import { runNotebook } from "../../tools/engine";
 import type { CodeCell, Notebook } from "../../tools/notebook/types";
-import { studentSubmission, useExerciseGrader } from "../helpers/exercise-grading";
+import { studentSubmission, WrongAnswerGrader } from "../helpers/wrong-answers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SOLUTION = path.join(ROOT, "solutions", "E17-capstone-digits.ipynb");
 const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const CONFIG_LINE = /^(const CONFIG = \{.*seed: )\d+( \};)$/m;
 
-const grader = useExerciseGrader();
+// One grader (sandbox and warm converter) for the ten gradings.
+let grader: WrongAnswerGrader;
+beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
+afterAll(async () => grader?.close());
 
 /** The instructor's notebook with CONFIG.seed = seed, and a submission answered as the instructor did. */
 function variantFor(seed: number): { assignment: string; submission: string; student: Notebook } {
@@ -81,7 +84,7 @@ describe("E17 capstone: the instructor's solution earns every point for every se
     for (const seed of SEEDS) {
       const { assignment, submission, student } = variantFor(seed);
       const started = Date.now();
-      const summary = await grader.grade({ assignment, submissions: [submission], outDir: path.join(path.dirname(assignment), "graded"), jobs: 1 });
+      const summary = await grader.gradeFiles({ assignment, submissions: [submission], outDir: path.join(path.dirname(assignment), "graded"), jobs: 1 });
       const wall = (Date.now() - started) / 1000;
       const r = summary.results[0];
       const seen = await report(student);

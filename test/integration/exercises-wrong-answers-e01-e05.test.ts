@@ -3,13 +3,15 @@
 // Each case fills a released student version with the instructor's answers,
 // puts one wrong answer into one solution region, grades it together with the
 // fully correct submission with the real grader, and checks what each test
-// cell earned (test/helpers/exercise-grading.ts; one file per exercise group).
+// cell earned (test/helpers/wrong-answers.ts; one file per exercise group).
 //
-// Adding a case: one `it(...)` calling grader.gradeWithWrongAnswer, in the file of its exercise group.
-import { describe, expect, it } from "vitest";
-import { expectCaught, expectAllCatch, useExerciseGrader } from "../helpers/exercise-grading";
+// Adding a case: one `it(...)` calling grader.gradeOne, in the file of its exercise group.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectCaught, expectLoses, WrongAnswerGrader } from "../helpers/wrong-answers";
 
-const grader = useExerciseGrader();
+let grader: WrongAnswerGrader;
+beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
+afterAll(async () => grader?.close());
 
 describe("hidden tests catch plausible wrong answers that pass the visible tests: E01–E05", () => {
   it("E01: intercepts counted per input unit, u(l−1)·(u(l)+1), instead of per output unit — a visible test shows it too, and the hidden tests still take their points", async () => {
@@ -20,10 +22,10 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  for (let l = 1; l < units.length; l++) total += units[l - 1] * (units[l] + 1);",
       "  return total;",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E01-parameter-counting", "count_with_intercepts", wrong);
+    const tests = await grader.gradeOne("E01-parameter-counting", { cell: "count_with_intercepts", body: wrong });
     // A visible test has an architecture whose input and output sizes differ (issue 11), so the student sees
     // this mistake before submitting; the hidden tests still take their points.
-    expectAllCatch(tests, ["test_count_with_intercepts", "test_count_with_intercepts_hidden"]);
+    for (const id of ["test_count_with_intercepts", "test_count_with_intercepts_hidden"]) expectLoses(tests.correct, tests.wrong, id);
   }, 300_000);
 
   it("E01: layer sizes checked for being positive but not for being whole numbers", async () => {
@@ -35,8 +37,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  for (let l = 1; l < units.length; l++) total += units[l - 1] * units[l];",
       "  return total;",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E01-parameter-counting", "count_weights", wrong);
-    expectCaught(tests, "test_count_weights", "test_count_weights_hidden");
+    const tests = await grader.gradeOne("E01-parameter-counting", { cell: "count_weights", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_count_weights", "test_count_weights_hidden");
     // The feedback names the failed hidden check by its hint, and only that one.
     const feedback = tests.wrong.get("test_count_weights_hidden")!.output;
     expect(feedback).toContain("Hint: a layer size that is not a whole number must throw a RangeError");
@@ -57,8 +59,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  }",
       "  return A;",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E02-forward-propagation", "dense_layer", wrong);
-    expectCaught(tests, "test_dense_layer", "test_dense_layer_hidden");
+    const tests = await grader.gradeOne("E02-forward-propagation", { cell: "dense_layer", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_dense_layer", "test_dense_layer_hidden");
   }, 300_000);
 
   it("E04: a softmax that exponentiates the raw scores and overflows at z = 1000", async () => {
@@ -71,15 +73,15 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  }",
       "  return P;",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E04-losses-and-gradients", "softmax", wrong);
-    expectCaught(tests, "test_softmax", "test_softmax_hidden");
+    const tests = await grader.gradeOne("E04-losses-and-gradients", { cell: "softmax", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_softmax", "test_softmax_hidden");
   }, 300_000);
 
   it("E05: rule 0 of the total (sum) loss instead of the mean loss, missing the 1/N — a visible test shows it too, and the hidden tests still take their points", async () => {
-    const tests = await grader.gradeWithWrongAnswer("E05-backprop-rules", "rule0", "  return scale(sub(output, y), 2);");
+    const tests = await grader.gradeOne("E05-backprop-rules", { cell: "rule0", body: "  return scale(sub(output, y), 2);" });
     // A visible test has a batch of two samples (issue 11), so the student sees this mistake before
     // submitting; the hidden tests still take their points.
-    expectAllCatch(tests, ["test_rule0", "test_rule0_hidden"]);
+    for (const id of ["test_rule0", "test_rule0_hidden"]) expectLoses(tests.correct, tests.wrong, id);
   }, 300_000);
 
   it("E05: a ReLU derivative of 1 at a = 0 exactly (a ≥ 0 instead of a > 0)", async () => {
@@ -89,8 +91,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       '  const derivative = activation === "relu" ? a.map((v) => (v >= 0 ? 1 : 0)) : a.map((v) => sigmoid(v) * (1 - sigmoid(v)));',
       "  return mul(gradH, derivative);",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E05-backprop-rules", "rules123", wrong, 1);
-    expectCaught(tests, "test_rules123", "test_rules123_hidden");
+    const tests = await grader.gradeOne("E05-backprop-rules", { cell: "rules123", body: wrong, region: 1 });
+    expectCaught(tests.correct, tests.wrong, "test_rules123", "test_rules123_hidden");
     expect(tests.wrong.get("test_rules123_hidden")!.output).toContain("Hint: rule 2 with ReLU: σ'(a) = 0 for a ≤ 0, including a = 0 exactly");
   }, 300_000);
 
@@ -103,7 +105,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  const factor = convention === \"mean\" ? 1 / grads.length : 1; // N, not |B|",
       "  return total.map((s) => s * factor);",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E03-gradient-step", "batch_gradient", wrong);
-    expectCaught(tests, "test_batch_gradient", "test_batch_gradient_more");
+    const tests = await grader.gradeOne("E03-gradient-step", { cell: "batch_gradient", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_batch_gradient", "test_batch_gradient_more");
   }, 300_000);
 });

@@ -3,13 +3,15 @@
 // Each case fills a released student version with the instructor's answers,
 // puts one wrong answer into one solution region, grades it together with the
 // fully correct submission with the real grader, and checks what each test
-// cell earned (test/helpers/exercise-grading.ts; one file per exercise group).
+// cell earned (test/helpers/wrong-answers.ts; one file per exercise group).
 //
-// Adding a case: one `it(...)` calling grader.gradeWithWrongAnswer, in the file of its exercise group.
-import { describe, it } from "vitest";
-import { expectCaught, useExerciseGrader } from "../helpers/exercise-grading";
+// Adding a case: one `it(...)` calling grader.gradeOne, in the file of its exercise group.
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectCaught, WrongAnswerGrader } from "../helpers/wrong-answers";
 
-const grader = useExerciseGrader();
+let grader: WrongAnswerGrader;
+beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
+afterAll(async () => grader?.close());
 
 describe("hidden tests catch plausible wrong answers that pass the visible tests: E06–E11", () => {
   it("E06: the product rule with its factors swapped (∂(a·b)/∂a taken as a), invisible where a = b", async () => {
@@ -21,8 +23,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  const gb = 1 * b; // should be 1·a",
       "  return { f: 1, c: 1, d: 1, a: ga, b: gb, x0: ga + gb * x2, x1: ga, x2: gb * x0 };",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E06-computation-graph", "backward", wrong);
-    expectCaught(tests, "test_backward", "test_backward_more");
+    const tests = await grader.gradeOne("E06-computation-graph", { cell: "backward", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_backward", "test_backward_more");
   }, 300_000);
 
   it("E07: a logistic loss computed as log(1 + exp(−y·a)), which overflows to Infinity at a = −1000", async () => {
@@ -30,8 +32,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "    if (A.rows !== y.rows || A.cols !== 1 || y.cols !== 1) throw new RangeError(\"logistic_loss: shapes differ\");",
       "    return A.map((a, i) => Math.log(1 + Math.exp(-y.get(i, 0) * a)));",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E07-operations", "logistic_loss", wrong, 0);
-    expectCaught(tests, "test_logistic_loss", "test_logistic_loss_more");
+    const tests = await grader.gradeOne("E07-operations", { cell: "logistic_loss", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_logistic_loss", "test_logistic_loss_more");
   }, 300_000);
 
   it("E08: an output graph hard-coded for exactly one hidden layer", async () => {
@@ -40,15 +42,15 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "    const h1 = new ag.relu(new ag.add(new ag.mm(new InitialNode(X), this.weights[0]), this.biases[0]));",
       "    return new ag.add(new ag.mm(h1, this.weights[1]), this.biases[1]);",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E08-automlp", "my_auto_mlp", wrong, 0);
-    expectCaught(tests, "test_gradients", "test_gradients_more");
+    const tests = await grader.gradeOne("E08-automlp", { cell: "my_auto_mlp", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_gradients", "test_gradients_more");
   }, 300_000);
 
   it("E09: predictions from XW alone, forgetting the intercept b (right whenever b = 0)", async () => {
     // Region 1 of the answer cell is predict's body (region 0 is scores').
     const wrong = "  return Matrix.column(argmaxRows(matMul(X, W))); // the intercept b is left out";
-    const tests = await grader.gradeWithWrongAnswer("E09-multiclass-digits", "predict", wrong, 1);
-    expectCaught(tests, "test_predict", "test_predict_hidden");
+    const tests = await grader.gradeOne("E09-multiclass-digits", { cell: "predict", body: wrong, region: 1 });
+    expectCaught(tests.correct, tests.wrong, "test_predict", "test_predict_hidden");
   }, 300_000);
 
   it("E10: early stopping that counts epochs without improvement over the previous epoch, not over the best", async () => {
@@ -65,8 +67,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  }",
       "  return { bestEpoch: best, stopEpoch: null };",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E10-minibatch-early-stopping", "early_stopping_point", wrong);
-    expectCaught(tests, "test_early_stopping_point", "test_early_stopping_point_hidden");
+    const tests = await grader.gradeOne("E10-minibatch-early-stopping", { cell: "early_stopping_point", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_early_stopping_point", "test_early_stopping_point_hidden");
   }, 300_000);
 
   it("E11: Adam's bias correction with 1 − β instead of 1 − βᵗ (right at the first step only)", async () => {
@@ -80,7 +82,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "    return wi - (lr * mHat) / (Math.sqrt(vHat) + eps);",
       "  });",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E11-optimizer-steps", "adam_step", wrong);
-    expectCaught(tests, "test_adam_step", "test_adam_step_hidden");
+    const tests = await grader.gradeOne("E11-optimizer-steps", { cell: "adam_step", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_adam_step", "test_adam_step_hidden");
   }, 300_000);
 });

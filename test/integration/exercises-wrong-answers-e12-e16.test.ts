@@ -3,13 +3,15 @@
 // Each case fills a released student version with the instructor's answers,
 // puts one wrong answer into one solution region, grades it together with the
 // fully correct submission with the real grader, and checks what each test
-// cell earned (test/helpers/exercise-grading.ts; one file per exercise group).
+// cell earned (test/helpers/wrong-answers.ts; one file per exercise group).
 //
-// Adding a case: one `it(...)` calling grader.gradeWithWrongAnswer, in the file of its exercise group.
-import { describe, it } from "vitest";
-import { expectCaught, expectAllCatch, useExerciseGrader } from "../helpers/exercise-grading";
+// Adding a case: one `it(...)` calling grader.gradeOne, in the file of its exercise group.
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectCaught, expectLoses, WrongAnswerGrader } from "../helpers/wrong-answers";
 
-const grader = useExerciseGrader();
+let grader: WrongAnswerGrader;
+beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
+afterAll(async () => grader?.close());
 
 describe("hidden tests catch plausible wrong answers that pass the visible tests: E12–E16", () => {
   it("E12: an L2 penalty on every parameter, intercepts included — a visible test with non-zero intercepts shows it, and the hidden tests still take their points", async () => {
@@ -20,10 +22,10 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  const grads = gradientsToList(data.gradients).map((g, k) => g.map((v, i, j) => v + 2 * lambda * params[k].get(i, j)));",
       "  return { loss: data.loss + lambda * penalty, gradients: grads };",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E12-tfjs-twin-l2", "l2_loss_and_gradients", wrong);
+    const tests = await grader.gradeOne("E12-tfjs-twin-l2", { cell: "l2_loss_and_gradients", body: wrong });
     // A visible test has non-zero intercepts (issue 11), so the student sees this mistake before
     // submitting; the hidden tests still take their points.
-    expectAllCatch(tests, ["test_l2_loss_and_gradients", "test_l2_loss_and_gradients_hidden"]);
+    for (const id of ["test_l2_loss_and_gradients", "test_l2_loss_and_gradients_hidden"]) expectLoses(tests.correct, tests.wrong, id);
   }, 300_000);
 
   it("E12: a twin that puts the hidden activation on the first layer only (right with one hidden layer)", async () => {
@@ -38,8 +40,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  });",
       "  return model;",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E12-tfjs-twin-l2", "build_tf_model", wrong);
-    expectCaught(tests, "test_build_tf_model", "test_build_tf_model_hidden");
+    const tests = await grader.gradeOne("E12-tfjs-twin-l2", { cell: "build_tf_model", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_build_tf_model", "test_build_tf_model_hidden");
   }, 300_000);
 
   it("E13: dropout after the first hidden layer only (right for one hidden layer, wrong for two)", async () => {
@@ -70,8 +72,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  }",
       "  return { loss, gradients: [...gradW, ...gradB] };",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E13-dropout", "dropout_network", wrong);
-    expectCaught(tests, "test_dropout_network", "test_dropout_network_hidden");
+    const tests = await grader.gradeOne("E13-dropout", { cell: "dropout_network", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_dropout_network", "test_dropout_network_hidden");
   }, 300_000);
 
   it("E14: Adagrad with ε outside the square root, g/(√G + ε) as in Adam (invisible while ε is tiny next to G)", async () => {
@@ -81,8 +83,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "    return wi - (lr * g[i]) / (Math.sqrt(state.G[i]) + eps); // ε belongs inside the root",
       "  });",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E14-l1-adagrad", "adagrad_step", wrong);
-    expectCaught(tests, "test_adagrad_step", "test_adagrad_step_hidden");
+    const tests = await grader.gradeOne("E14-l1-adagrad", { cell: "adagrad_step", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_adagrad_step", "test_adagrad_step_hidden");
   }, 300_000);
 
   it("E15: symmetry decided from W(1) and b(1) alone, forgetting that rule 3 brings in the rows of W(2)", async () => {
@@ -96,8 +98,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  }",
       "  return true;",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E15-initialization-scaling", "stays_symmetric", wrong);
-    expectCaught(tests, "test_stays_symmetric", "test_stays_symmetric_hidden");
+    const tests = await grader.gradeOne("E15-initialization-scaling", { cell: "stays_symmetric", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_stays_symmetric", "test_stays_symmetric_hidden");
   }, 300_000);
 
   it("E16: a softmax Jacobian from raw exponentials, which overflow to NaN at scores of 1000", async () => {
@@ -109,7 +111,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  const m = u.cols;",
       "  return Matrix.fromFunction(m, m, (j, i) => p.get(0, j) * ((j === i ? 1 : 0) - p.get(0, i)));",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E16-matrix-calculus", "softmax_jacobian", wrong);
-    expectCaught(tests, "test_softmax_jacobian", "test_softmax_jacobian_hidden");
+    const tests = await grader.gradeOne("E16-matrix-calculus", { cell: "softmax_jacobian", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_softmax_jacobian", "test_softmax_jacobian_hidden");
   }, 300_000);
 });

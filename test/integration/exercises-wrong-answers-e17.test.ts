@@ -3,13 +3,15 @@
 // Each case fills a released student version with the instructor's answers,
 // puts one wrong answer into one solution region, grades it together with the
 // fully correct submission with the real grader, and checks what each test
-// cell earned (test/helpers/exercise-grading.ts; one file per exercise group).
+// cell earned (test/helpers/wrong-answers.ts; one file per exercise group).
 //
-// Adding a case: one `it(...)` calling grader.gradeWithWrongAnswer, in the file of its exercise group.
-import { describe, expect, it } from "vitest";
-import { expectCaught, useExerciseGrader, type Graded } from "../helpers/exercise-grading";
+// Adding a case: one `it(...)` calling grader.gradeOne, in the file of its exercise group.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectCaught, Graded, WrongAnswerGrader } from "../helpers/wrong-answers";
 
-const grader = useExerciseGrader();
+let grader: WrongAnswerGrader;
+beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
+afterAll(async () => grader?.close());
 
 describe("hidden tests catch plausible wrong answers that pass the visible tests: E17, the capstone", () => {
   it("E17: the capstone's loss as −log of a softmax probability, which underflows to log(0) for scores in the thousands", async () => {
@@ -35,8 +37,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  }",
       "  return { loss: loss / n, gradW, gradB };",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E17-capstone-digits", "loss_and_gradients", wrong);
-    expectCaught(tests, "test_loss_and_gradients", "test_loss_and_gradients_hidden");
+    const tests = await grader.gradeOne("E17-capstone-digits", { cell: "loss_and_gradients", body: wrong });
+    expectCaught(tests.correct, tests.wrong, "test_loss_and_gradients", "test_loss_and_gradients_hidden");
   }, 600_000);
 
   // Acceptance 2 of issue 11: two plausible wrong capstones lose exactly the points that test what they got wrong.
@@ -44,7 +46,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
     "test_init_network", "test_init_network_hidden", "test_loss_and_gradients", "test_loss_and_gradients_hidden",
     "test_prepare_data", "test_prepare_data_hidden", "test_train", "test_train_hidden", "test_capstone", "test_capstone_hidden",
   ];
-  function expectLosesOnly(graded: Graded, losing: string[]): void {
+  function expectLosesOnly(graded: { correct: Graded; wrong: Graded }, losing: string[]): void {
     for (const id of capstoneCells) {
       const ok = graded.correct.get(id);
       const bad = graded.wrong.get(id);
@@ -62,7 +64,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  const part = (p: Part): Part => ({ X: scaler.transform(p.X), y: p.y });",
       "  return { train: part(split.train), validation: part(split.test), test: part(test), scaler };",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E17-capstone-digits", "prepare_data", wrong);
+    const tests = await grader.gradeOne("E17-capstone-digits", { cell: "prepare_data", body: wrong });
     expectLosesOnly(tests, ["test_prepare_data", "test_prepare_data_hidden", "test_capstone"]);
   }, 600_000);
 
@@ -84,7 +86,7 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
       "  const bestEpoch = valLosses.indexOf(Math.min(...valLosses));",
       "  return { net, bestEpoch, stopEpoch: null, valLosses }; // the last network, whatever the validation loss did",
     ].join("\n");
-    const tests = await grader.gradeWithWrongAnswer("E17-capstone-digits", "train", wrong);
+    const tests = await grader.gradeOne("E17-capstone-digits", { cell: "train", body: wrong });
     expectLosesOnly(tests, ["test_train", "test_train_hidden", "test_capstone"]);
   }, 600_000);
 });
