@@ -34,7 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTIONS = os.path.join(ROOT, "solutions")
 
 # A plausible wrong answer per exercise: (answer cell, solution region, body).
-# Taken from test/integration/exercises-wrong-answers.test.ts (they type-check and run).
+# The same wrong answers as test/integration/exercises-wrong-answers-*.test.ts use (they type-check and run).
 WRONG = {
     "E01": ("count_with_intercepts", 0, "\n".join([
         "  countWeights(units); // checks the sizes",
