@@ -240,6 +240,15 @@ export const losses: Record<LossName, Loss> = {
   softmax_cross_entropy: makeLoss(softmaxCrossEntropy),
 };
 
+/**
+ * The checks loss `name` makes on labels y, for a batch whose output has `outputs` units: the
+ * tfjs twin's (its scores are tensors, so the output itself is not there to check; zeros of
+ * its shape stand in and pass every check on the output).
+ */
+export function checkLabels(name: LossName, where: string, y: Matrix, outputs: number): void {
+  specs[name].check(where, new Matrix(y.rows, outputs), y);
+}
+
 /** The loss `name` with `where` opening its error messages: the graph's loss ops share these formulas and checks. */
 export function lossNamed(name: LossName, where: string): Loss {
   return makeLoss(specs[name], where);

@@ -7,7 +7,7 @@
 // with tfjs ops, otherwise the comparison would test the code against itself.
 import type * as tfTypes from "@tensorflow/tfjs";
 import { ActivationName } from "../activations";
-import { LossName, Reduction } from "../losses";
+import { checkLabels, LossName, losses, Reduction } from "../losses";
 import { Matrix, ShapeError, assertFinite, shapeOf } from "../matrix";
 import { Gradients, InterceptMode, MLP } from "../mlp";
 import { tfjs } from "./backend";
@@ -16,22 +16,13 @@ import { fromTensor, toTensor } from "./convert";
 type Tensor2D = tfTypes.Tensor2D;
 type Scalar = tfTypes.Scalar;
 
-const lossNames: readonly LossName[] = ["square_loss", "logistic_loss", "bce_with_logits", "softmax_cross_entropy"];
+const lossNames = Object.keys(losses) as LossName[];
 
 /** The tensor form of labels y for `loss`: float32, except int32 class indices for softmax_cross_entropy. */
 export function labelsTensor(y: Matrix, loss: LossName, outputs: number): Tensor2D {
   if (!lossNames.includes(loss)) throw new RangeError(`tfjs twin: unknown loss "${loss}"; choose one of ${lossNames.join(", ")}`);
-  assertFinite(y, `tfjs twin (${loss}): labels y`);
-  const expectCols = loss === "square_loss" ? outputs : 1;
-  if (y.cols !== expectCols) throw new ShapeError(`tfjs twin (${loss}): labels must be N×${expectCols}, got ${shapeOf(y)}`);
-  const valid: Record<LossName, (v: number) => boolean> = {
-    square_loss: () => true,
-    logistic_loss: (v) => v === 1 || v === -1,
-    bce_with_logits: (v) => v === 0 || v === 1,
-    softmax_cross_entropy: (v) => Number.isInteger(v) && v >= 0 && v < outputs,
-  };
-  const bad = y.data.findIndex((v) => !valid[loss](v));
-  if (bad >= 0) throw new RangeError(`tfjs twin (${loss}): label ${y.data[bad]} in row ${Math.floor(bad / y.cols)} is outside the loss's coding`);
+  // The same label checks as the hand-coded loss (a check is not a formula: sharing it tests nothing against itself).
+  checkLabels(loss, `tfjs twin (${loss})`, y, outputs);
   return toTensor(y, loss === "softmax_cross_entropy" ? "int32" : "float32");
 }
 
