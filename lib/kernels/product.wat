@@ -8,7 +8,7 @@
 ;;   compress  lists the nonzero entries of every row of A (ReLU outputs and
 ;;             digit pixels are mostly zero, so the work shrinks with them);
 ;;   spmm      row i of C = Σ over row i's list of a_ik · (row k of B),
-;;             in panels of 16, 4, 2 and 1 columns held in registers, and in
+;;             in panels of 12, 8, 4, 2 and 1 columns held in registers, and in
 ;;             blocks of kb rows of B, so that the part of B a panel reads
 ;;             stays in the level-1 cache while every row of C passes over it
 ;;             (the running sums go to C between blocks and come back).
@@ -116,18 +116,21 @@
   (func (export "spmm")
     (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32)
     (local $j i32)
-    (block $done16
-      (loop $w16
-        (br_if $done16 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $p)))
-        (call $panel16 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $w16)))
-    (block $done4
-      (loop $w4
-        (br_if $done4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $p)))
+    ;; Twelve columns at a time, then at most one panel each of 8, 4, 2 and 1.
+    (block $done12
+      (loop $w12
+        (br_if $done12 (i32.gt_u (i32.add (local.get $j) (i32.const 12)) (local.get $p)))
+        (call $panel12 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
+        (local.set $j (i32.add (local.get $j) (i32.const 12)))
+        (br $w12)))
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $p))
+      (then
+        (call $panel8 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))))
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $p))
+      (then
         (call $panel4 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $w4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))))
     (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $p))
       (then
         (call $panel2 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j))
@@ -136,11 +139,13 @@
       (then
         (call $panel1 (local.get $i0) (local.get $i1) (local.get $p) (local.get $start) (local.get $nkb) (local.get $b) (local.get $c) (local.get $j)))))
 
-  ;; Columns j..j+15: sixteen running sums in eight registers per row of C.
-  (func $panel16
+  ;; Columns j..j+11: twelve running sums in six registers per row of C. Not
+  ;; eight registers: V8's register allocator (Node 20 and 22) then runs out
+  ;; of SIMD registers and keeps sums on the stack (1.4× slower there).
+  (func $panel12
     (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32) (param $j i32)
     (local $blk i32) (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $slot i32)
-    (local $a v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
+    (local $a v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128)
     (local.set $bj (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
     (loop $blocks
       (local.set $i (local.get $i0))
@@ -157,18 +162,14 @@
               (local.set $s2 (v128.const f64x2 0 0))
               (local.set $s3 (v128.const f64x2 0 0))
               (local.set $s4 (v128.const f64x2 0 0))
-              (local.set $s5 (v128.const f64x2 0 0))
-              (local.set $s6 (v128.const f64x2 0 0))
-              (local.set $s7 (v128.const f64x2 0 0)))
+              (local.set $s5 (v128.const f64x2 0 0)))
             (else
               (local.set $s0 (v128.load offset=0 (local.get $out)))
               (local.set $s1 (v128.load offset=16 (local.get $out)))
               (local.set $s2 (v128.load offset=32 (local.get $out)))
               (local.set $s3 (v128.load offset=48 (local.get $out)))
               (local.set $s4 (v128.load offset=64 (local.get $out)))
-              (local.set $s5 (v128.load offset=80 (local.get $out)))
-              (local.set $s6 (v128.load offset=96 (local.get $out)))
-              (local.set $s7 (v128.load offset=112 (local.get $out)))))
+              (local.set $s5 (v128.load offset=80 (local.get $out)))))
           (local.set $slot (i32.add (local.get $start)
             (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nkb)) (local.get $blk)) (i32.const 2))))
           (local.set $t (i32.load (local.get $slot)))
@@ -184,8 +185,6 @@
                 (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $a) (v128.load offset=48 (local.get $row)))))
                 (local.set $s4 (f64x2.add (local.get $s4) (f64x2.mul (local.get $a) (v128.load offset=64 (local.get $row)))))
                 (local.set $s5 (f64x2.add (local.get $s5) (f64x2.mul (local.get $a) (v128.load offset=80 (local.get $row)))))
-                (local.set $s6 (f64x2.add (local.get $s6) (f64x2.mul (local.get $a) (v128.load offset=96 (local.get $row)))))
-                (local.set $s7 (f64x2.add (local.get $s7) (f64x2.mul (local.get $a) (v128.load offset=112 (local.get $row)))))
               (local.set $t (i32.add (local.get $t) (i32.const 16)))
               (br $terms)))
             (v128.store offset=0 (local.get $out) (local.get $s0))
@@ -194,8 +193,55 @@
             (v128.store offset=48 (local.get $out) (local.get $s3))
             (v128.store offset=64 (local.get $out) (local.get $s4))
             (v128.store offset=80 (local.get $out) (local.get $s5))
-            (v128.store offset=96 (local.get $out) (local.get $s6))
-            (v128.store offset=112 (local.get $out) (local.get $s7))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rows)))
+      (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+      (br_if $blocks (i32.lt_u (local.get $blk) (local.get $nkb)))))
+
+  ;; Columns j..j+7.
+  (func $panel8
+    (param $i0 i32) (param $i1 i32) (param $p i32) (param $start i32) (param $nkb i32) (param $b i32) (param $c i32) (param $j i32)
+    (local $blk i32) (local $i i32) (local $t i32) (local $end i32) (local $bj i32) (local $row i32) (local $out i32) (local $slot i32)
+    (local $a v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $bj (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+    (loop $blocks
+      (local.set $i (local.get $i0))
+      (block $done
+        (loop $rows
+          (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+          (local.set $out (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $p)) (local.get $j)) (i32.const 3))))
+          ;; The first block starts the sums at 0, later ones carry on from C.
+          (if (i32.eqz (local.get $blk))
+            (then
+              (local.set $s0 (v128.const f64x2 0 0))
+              (local.set $s1 (v128.const f64x2 0 0))
+              (local.set $s2 (v128.const f64x2 0 0))
+              (local.set $s3 (v128.const f64x2 0 0)))
+            (else
+              (local.set $s0 (v128.load offset=0 (local.get $out)))
+              (local.set $s1 (v128.load offset=16 (local.get $out)))
+              (local.set $s2 (v128.load offset=32 (local.get $out)))
+              (local.set $s3 (v128.load offset=48 (local.get $out)))))
+          (local.set $slot (i32.add (local.get $start)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nkb)) (local.get $blk)) (i32.const 2))))
+          (local.set $t (i32.load (local.get $slot)))
+          (local.set $end (i32.load offset=4 (local.get $slot)))
+          (block $terms_done
+            (loop $terms
+              (br_if $terms_done (i32.ge_u (local.get $t) (local.get $end)))
+              (local.set $a (f64x2.splat (f64.load (local.get $t))))
+              (local.set $row (i32.add (local.get $bj) (i32.load offset=8 (local.get $t))))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $row)))))
+                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $row)))))
+                (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $a) (v128.load offset=32 (local.get $row)))))
+                (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $a) (v128.load offset=48 (local.get $row)))))
+              (local.set $t (i32.add (local.get $t) (i32.const 16)))
+              (br $terms)))
+            (v128.store offset=0 (local.get $out) (local.get $s0))
+            (v128.store offset=16 (local.get $out) (local.get $s1))
+            (v128.store offset=32 (local.get $out) (local.get $s2))
+            (v128.store offset=48 (local.get $out) (local.get $s3))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $rows)))
       (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
