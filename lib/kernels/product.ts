@@ -16,6 +16,7 @@ export type ProductLayout = "AB" | "AtB" | "ABt";
 interface ProductExports {
   memory: WebAssembly.Memory;
   compress(src: number, rows: number, cols: number, rs: number, cs: number, bRow: number, kb: number, start: number, out: number): void;
+  compressColumns(src: number, rows: number, cols: number, bRow: number, kb: number, start: number, out: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   spmm(i0: number, i1: number, p: number, start: number, nkb: number, b: number, c: number): void;
 }
@@ -88,16 +89,16 @@ export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Ar
   const cAt = align(storedAt + 8 * m * p);
   const startAt = align(cAt + 8 * n * p);
   const blocks = Math.max(1, Math.ceil(m / BLOCK_ROWS));
-  const recordsAt = align(startAt + 4 * (n * blocks + 1));
+  const recordsAt = align(startAt + 4 * n * (blocks + 1));
   const end = recordsAt + 16 * n * m;
   if (end > MAX_BYTES) return null;
   const mem = reserve(k, end);
   mem.set(A, aAt / 8);
   mem.set(B, storedAt / 8);
   if (layout === "ABt") k.transpose(storedAt, p, m, bAt);
-  // Row r of op(A) from A as stored: strides of one row and one column, in bytes.
-  const [rowStride, colStride] = layout === "AtB" ? [8, 8 * n] : [8 * m, 8];
-  k.compress(aAt, n, m, rowStride, colStride, 8 * p, BLOCK_ROWS, startAt, recordsAt);
+  // The rows of op(A): A's rows, or for "AtB" its columns (A stored m×n).
+  if (layout === "AtB") k.compressColumns(aAt, m, n, 8 * p, BLOCK_ROWS, startAt, recordsAt);
+  else k.compress(aAt, n, m, 8 * m, 8, 8 * p, BLOCK_ROWS, startAt, recordsAt);
   k.spmm(0, n, p, startAt, blocks, bAt, cAt);
   if (n * p > POOLED) return mem.slice(cAt / 8, cAt / 8 + n * p); // one allocation, no zero-filling first
   const C = allocateData(n * p);
