@@ -15,10 +15,8 @@ export type ProductLayout = "AB" | "AtB" | "ABt";
 
 interface ProductExports {
   memory: WebAssembly.Memory;
-  compress(src: number, rows: number, cols: number, rs: number, cs: number, bRow: number, kb: number, start: number, out: number): void;
-  compressColumns(src: number, rows: number, cols: number, bRow: number, kb: number, start: number, out: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
-  spmm(i0: number, i1: number, p: number, start: number, nkb: number, b: number, c: number): void;
+  productRows(i0: number, i1: number, a: number, transposed: number, n: number, m: number, p: number, b: number, c: number, start: number, records: number, kb: number): void;
 }
 
 /** Below this many multiply-adds (n·m·p) a call into the kernel is not worth making. */
@@ -96,10 +94,7 @@ export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Ar
   mem.set(A, aAt / 8);
   mem.set(B, storedAt / 8);
   if (layout === "ABt") k.transpose(storedAt, p, m, bAt);
-  // The rows of op(A): A's rows, or for "AtB" its columns (A stored m×n).
-  if (layout === "AtB") k.compressColumns(aAt, m, n, 8 * p, BLOCK_ROWS, startAt, recordsAt);
-  else k.compress(aAt, n, m, 8 * m, 8, 8 * p, BLOCK_ROWS, startAt, recordsAt);
-  k.spmm(0, n, p, startAt, blocks, bAt, cAt);
+  k.productRows(0, n, aAt, layout === "AtB" ? 1 : 0, n, m, p, bAt, cAt, startAt, recordsAt, BLOCK_ROWS);
   if (n * p > POOLED) return mem.slice(cAt / 8, cAt / 8 + n * p); // one allocation, no zero-filling first
   const C = allocateData(n * p);
   C.set(mem.subarray(cAt / 8, cAt / 8 + n * p));
