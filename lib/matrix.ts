@@ -15,7 +15,7 @@ import { fastProduct } from "./kernels/product";
 import { allocateData } from "./kernels/storage";
 
 export { allocateData } from "./kernels/storage";
-export { fastProductsAvailable, useFastProducts } from "./kernels/product";
+export { fastProductsAvailable, useFastProducts, useProductThreads } from "./kernels/product";
 
 export class ShapeError extends Error {
   constructor(message: string) {

@@ -9,20 +9,19 @@
 // order with the same operations, so the numbers are the same.
 import { productWasmBase64 } from "./product-wasm";
 import { allocateData } from "./storage";
+import { ProductKernel, RowsArguments, sharedProducts, wasmModule } from "./threads";
 
 /** Which operands are used transposed: A·B, Aᵀ·B (A stored m×n) or A·Bᵀ (B stored p×m). */
 export type ProductLayout = "AB" | "AtB" | "ABt";
 
-interface ProductExports {
-  memory: WebAssembly.Memory;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
-  productRows(i0: number, i1: number, a: number, transposed: number, n: number, m: number, p: number, b: number, c: number, start: number, records: number, kb: number): void;
-}
-
 /** Below this many multiply-adds (n·m·p) a call into the kernel is not worth making. */
 const SMALL_PRODUCT = 64;
+/** From this many multiply-adds (n·m·p) on, a product is shared with a worker thread (threads.ts). */
+const PARALLEL_PRODUCT = 2 ** 20;
+/** A shared product is cut into about this many chunks of rows, claimed by whichever thread is free. */
+const CHUNKS = 8;
 /**
- * Rows of B per block: a 16-column panel of 128 rows is 16 KiB, which stays
+ * Rows of B per block: a 12-column panel of 128 rows is 12 KiB, which stays
  * in the level-1 cache while all rows of C pass over it.
  */
 const BLOCK_ROWS = 128;
@@ -31,15 +30,15 @@ const POOLED = 512;
 /** Larger working sets than this stay with the plain loop (32-bit wasm addresses). */
 const MAX_BYTES = 2 ** 30;
 
-let kernel: ProductExports | null | undefined; // undefined: not loaded yet, null: unavailable
-let heap = new Float64Array(0);
+let kernel: { exports: ProductKernel; memory: WebAssembly.Memory } | null | undefined; // undefined: not loaded yet, null: unavailable
 let enabled = true;
+let threadsEnabled = true;
 
-function loadKernel(): ProductExports | null {
+function loadKernel(): { exports: ProductKernel; memory: WebAssembly.Memory } | null {
   if (kernel !== undefined) return kernel;
   try {
-    const bytes = Uint8Array.from(atob(productWasmBase64), (ch) => ch.charCodeAt(0));
-    kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as ProductExports;
+    const exports = new WebAssembly.Instance(wasmModule(productWasmBase64), {}).exports;
+    kernel = { exports: exports as unknown as ProductKernel, memory: exports.memory as WebAssembly.Memory };
   } catch {
     kernel = null; // no WebAssembly SIMD in this runtime: the plain loop does every product
   }
@@ -56,6 +55,16 @@ export function useFastProducts(on: boolean): boolean {
   return was;
 }
 
+/**
+ * Lets large products use a worker thread where one may run (on by default);
+ * off, every product runs on the calling thread. Returns the previous setting.
+ */
+export function useProductThreads(on: boolean): boolean {
+  const was = threadsEnabled;
+  threadsEnabled = on;
+  return was;
+}
+
 /** True when products of more than a few thousand multiply-adds run in WebAssembly SIMD. */
 export function fastProductsAvailable(): boolean {
   return loadKernel() !== null;
@@ -63,23 +72,57 @@ export function fastProductsAvailable(): boolean {
 
 const align = (bytes: number): number => (bytes + 15) & ~15;
 
-/** The kernel's memory, grown to at least `bytes`, as doubles. */
-function reserve(k: ProductExports, bytes: number): Float64Array {
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  if (heap.buffer !== k.memory.buffer) heap = new Float64Array(k.memory.buffer);
-  return heap;
+const views = new WeakMap<WebAssembly.Memory, Float64Array>();
+
+/** A kernel's memory, grown to at least `bytes`, as doubles. */
+function reserve(memory: WebAssembly.Memory, bytes: number): Float64Array {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+  let view = views.get(memory);
+  if (view === undefined || view.byteLength !== memory.buffer.byteLength) views.set(memory, (view = new Float64Array(memory.buffer)));
+  return view;
 }
 
 /**
  * C = op(A)·op(B), n×p, with the inner dimension m; A and B are row-major
  * (A is m×n for "AtB", B is p×m for "ABt"). Returns null when the plain loop
  * should do it: fast products turned off or unavailable, or a tiny product.
+ * Large products are shared with a worker thread where one may run.
  */
 export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array | null {
   if (!enabled || n * m * p < SMALL_PRODUCT) return null;
+  const shared = threadsEnabled && n * m * p >= PARALLEL_PRODUCT && n >= 16 ? sharedProducts() : null;
+  if (shared !== null) {
+    shared.wake();
+    // Chunks of a multiple of 8 rows: compressColumns lists Aᵀ's rows eight at a time.
+    const chunkRows = 8 * Math.ceil(n / CHUNKS / 8);
+    const C = productOn(shared.kernel, shared.memory, layout, A, B, n, m, p, (args) => shared.rows(n, chunkRows, args));
+    if (C !== undefined) return C; // undefined: the worker failed, and the product is done again below
+  }
   const k = loadKernel();
   if (k === null) return null;
+  const C = productOn(k.exports, k.memory, layout, A, B, n, m, p, (args) => {
+    k.exports.productRows(0, n, ...args);
+    return true;
+  });
+  return C ?? null;
+}
+
+/**
+ * The product on one kernel instance: operands in, all rows of C by `rows`
+ * (false if that failed: then undefined), C out; null if it is too large.
+ */
+function productOn(
+  k: ProductKernel,
+  memory: WebAssembly.Memory,
+  layout: ProductLayout,
+  A: Float64Array,
+  B: Float64Array,
+  n: number,
+  m: number,
+  p: number,
+  rows: (args: RowsArguments) => boolean,
+): Float64Array | null | undefined {
   // Memory layout: A, B (m×p, as the kernel reads it), B as stored (for "ABt"), C, row starts, records.
   const aAt = 0;
   const bAt = align(aAt + 8 * n * m);
@@ -90,11 +133,11 @@ export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Ar
   const recordsAt = align(startAt + 4 * n * (blocks + 1));
   const end = recordsAt + 16 * n * m;
   if (end > MAX_BYTES) return null;
-  const mem = reserve(k, end);
+  const mem = reserve(memory, end);
   mem.set(A, aAt / 8);
   mem.set(B, storedAt / 8);
   if (layout === "ABt") k.transpose(storedAt, p, m, bAt);
-  k.productRows(0, n, aAt, layout === "AtB" ? 1 : 0, n, m, p, bAt, cAt, startAt, recordsAt, BLOCK_ROWS);
+  if (!rows([aAt, layout === "AtB" ? 1 : 0, n, m, p, bAt, cAt, startAt, recordsAt, BLOCK_ROWS])) return undefined;
   if (n * p > POOLED) return mem.slice(cAt / 8, cAt / 8 + n * p); // one allocation, no zero-filling first
   const C = allocateData(n * p);
   C.set(mem.subarray(cAt / 8, cAt / 8 + n * p));

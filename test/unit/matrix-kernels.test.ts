@@ -4,9 +4,10 @@
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { Matrix, Rng, ShapeError, fastProductsAvailable, matMul, matMulTransposeA, matMulTransposeB, transpose, useFastProducts } from "nnlab";
+import { Matrix, Rng, ShapeError, fastProductsAvailable, matMul, matMulTransposeA, matMulTransposeB, transpose, useFastProducts, useProductThreads } from "nnlab";
 import { fastProduct } from "../../lib/kernels/product";
 import { allFinite } from "../../lib/kernels/finite";
+import { SharedProducts, sharedProducts } from "../../lib/kernels/threads";
 
 const rng = new Rng(14);
 
@@ -91,6 +92,57 @@ describe("fast products agree with the plain triple loop", () => {
     expect(() => matMulTransposeA(Matrix.zeros(3, 2), Matrix.zeros(4, 2))).toThrow(ShapeError);
     expect(() => matMulTransposeA(Matrix.zeros(3, 2), Matrix.zeros(4, 2))).toThrow(/matMulTransposeA: 3×2ᵀ and 4×2/);
     expect(() => matMulTransposeB(Matrix.zeros(3, 2), Matrix.zeros(4, 3))).toThrow(/matMulTransposeB: 3×2 and 4×3ᵀ/);
+  });
+});
+
+describe("large products shared with a worker thread", () => {
+  // Above the threshold (2^20 multiply-adds), with row counts that leave a short last chunk.
+  const large: [number, number, number][] = [[100, 784, 100], [97, 300, 53], [784, 100, 100], [19, 1031, 67], [203, 64, 129]];
+
+  async function pool(): Promise<SharedProducts> {
+    const shared = sharedProducts();
+    expect(shared).not.toBeNull(); // workers are allowed in the test process
+    await shared!.ready;
+    return shared!;
+  }
+
+  /** The three products of each shape, with and without zeros, against the plain loop: the same numbers. */
+  function compareAll(): void {
+    for (const [n, m, p] of large) {
+      for (const zeros of [0, 0.8]) {
+        const a = random(n, m, zeros), b = random(m, p);
+        const at = transpose(a), bt = transpose(b);
+        const want = plain(() => matMul(a, b));
+        for (const fast of [matMul(a, b), matMulTransposeA(at, b), matMulTransposeB(a, bt)]) {
+          expect(relativeError(fast, want)).toBeLessThanOrEqual(1e-12);
+        }
+      }
+    }
+  }
+
+  it("gives the plain loop's numbers when the worker does every chunk", async () => {
+    const shared = await pool();
+    const rows = shared.rows.bind(shared);
+    const before = shared.workerChunks;
+    shared.rows = (n, chunkRows, args) => rows(n, chunkRows, args, false); // the main thread only waits
+    try {
+      compareAll();
+    } finally {
+      shared.rows = rows;
+    }
+    expect(shared.workerChunks - before).toBeGreaterThanOrEqual(large.length * 6);
+    expect(shared.usable).toBe(true); // no product waited in vain for the worker and gave up on it
+  });
+
+  it("gives the plain loop's numbers when both threads take chunks, and with the worker switched off", async () => {
+    await pool();
+    compareAll();
+    const was = useProductThreads(false);
+    try {
+      compareAll();
+    } finally {
+      useProductThreads(was);
+    }
   });
 });
 
