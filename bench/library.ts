@@ -19,6 +19,8 @@
 //   npm run bench                  tables on stdout
 //   npm run bench -- --json        also writes bench/results.json (and prints its JSON)
 //   npm run bench -- --repeat 5    more runs per measurement
+//   npm run bench -- --problems P2 --no-tfjs    P2 only, hand-coded and PyTorch
+//   npm run bench -- --profile 20  where hand-coded P2's time goes (nothing else is run)
 //   PyTorch: node scripts/python-env.js && .venv/bin/python -m pip install -r requirements-bench.txt
 import { Command } from "commander";
 import * as fs from "node:fs";
@@ -26,6 +28,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BackendName, digits, fastProductsAvailable, loadBackend, notesPoints, tfjs } from "nnlab";
 import { ProductTiming, epochFlops, formatTable, productTable, timeProducts } from "./products";
+import { profileHand } from "./profile";
 import { Problem, ROOT, Run, Side, TorchSide, handSide, tfjsSide, torchAbsence } from "./sides";
 
 interface SideResult extends Run {
@@ -117,6 +120,18 @@ async function main(): Promise<void> {
       if (!Number.isInteger(n) || n < 1) throw new Error(`--repeat must be a positive integer, got ${v}`);
       return n;
     }, 3)
+    .option("--problems <ids>", "which problems to run, comma-separated", (v) => {
+      const ids = v.split(",").map((x) => x.trim().toUpperCase());
+      const bad = ids.filter((x) => x !== "P1" && x !== "P2");
+      if (bad.length > 0 || ids.length === 0) throw new Error(`--problems takes P1, P2 or P1,P2, got ${v}`);
+      return ids;
+    }, ["P1", "P2"])
+    .option("--no-tfjs", "leave TensorFlow.js out")
+    .option("--profile <epochs>", "only profile hand-coded P2 for this many epochs and list where the time goes", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--profile must be a positive integer, got ${v}`);
+      return n;
+    })
     .option("--no-torch", "leave PyTorch out even when it is installed")
     .option("--torch-threads <n>", "threads PyTorch may use", (v) => {
       const n = Number(v);
@@ -124,17 +139,17 @@ async function main(): Promise<void> {
       return n;
     }, 2)
     .parse(process.argv);
-  const opts = cli.opts<{ json?: boolean; repeat: number; torch: boolean; torchThreads: number }>();
+  const opts = cli.opts<{ json?: boolean; repeat: number; problems: string[]; tfjs: boolean; torch: boolean; torchThreads: number; profile?: number }>();
 
   // Every tfjs backend that loads here, in one run: tfjs-node (after npm run setup:tfjs-node) and wasm.
   const backends: BackendName[] = [];
-  for (const b of ["tensorflow", "wasm"] as BackendName[]) if ((await loadBackend(b, { quiet: true }).catch(() => undefined)) === b) backends.push(b);
-  if (!backends.includes("tensorflow")) console.log("tfjs (tensorflow): not available — npm run setup:tfjs-node builds tfjs-node");
+  if (opts.tfjs) for (const b of ["tensorflow", "wasm"] as BackendName[]) if ((await loadBackend(b, { quiet: true }).catch(() => undefined)) === b) backends.push(b);
+  if (opts.tfjs && !backends.includes("tensorflow")) console.log("tfjs (tensorflow): not available — npm run setup:tfjs-node builds tfjs-node");
   const absent = opts.torch ? torchAbsence() : "left out (--no-torch)";
   const torch = absent === null ? new TorchSide(opts.torchThreads) : null;
-  const sides: Side[] = [handSide, ...backends.map((b) => tfjsSide(b)), ...(torch ? [torch] : [])];
+  const sides: Side[] = [handSide("auto"), handSide("never"), handSide("always"), ...backends.map((b) => tfjsSide(b)), ...(torch ? [torch] : [])];
 
-  const problems: Problem[] = [
+  const allProblems: Problem[] = [
     {
       id: "P1",
       description: "500 points, 2→20→40→20→1 relu, logistic, batch 10, 50 epochs, SGD",
@@ -156,6 +171,13 @@ async function main(): Promise<void> {
       learningRate: 0.1,
     },
   ];
+  if (opts.profile !== undefined) {
+    console.log(`Hand-coded P2, ${opts.profile} epochs under the sampling profiler (Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}):\n`);
+    console.log(await profileHand(allProblems[1], opts.profile));
+    return;
+  }
+  const problems = allProblems.filter((p) => opts.problems.includes(p.id));
+  const p2 = problems.find((p) => p.id === "P2");
 
   const machine = {
     cpu: os.cpus()[0]?.model.trim() ?? "unknown",
@@ -173,30 +195,32 @@ async function main(): Promise<void> {
   console.log(`load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} (1, 5, 15 min) at the start`);
   if (!torch) console.log(`PyTorch: absent — ${absent}`);
 
-  let results: ProblemResult[], products: ProductTiming[];
+  let results: ProblemResult[], products: ProductTiming[] = [];
   try {
     for (const s of sides) await s.prepare?.(problems);
     results = [];
     for (const p of problems) results.push(await measure(p, sides, opts.repeat));
-    products = await timeProducts(problems[1], torch);
+    if (p2) products = await timeProducts(p2, torch);
   } finally {
     for (const s of sides) s.close?.();
   }
   const loadAfter = os.loadavg();
-  const p2 = problems[1];
-  const p2Steps = Math.ceil(p2.data.X.rows / p2.batchSize) * p2.epochs;
+  const p2Steps = p2 ? Math.ceil(p2.data.X.rows / p2.batchSize) * p2.epochs : 0;
   const p2Flops = epochFlops(products, p2Steps);
 
   console.log("\n" + resultTable(results, p2Flops));
   console.log("\n" + targets(results).map((t) => `${t.met ? "met    " : "MISSED "} ${t.text}`).join("\n"));
-  console.log(`\nP2's matrix products, one step (first minibatch), median of 100 each; an epoch is ${(p2Flops / 1e9).toFixed(2)} GFLOP dense-equivalent:`);
-  console.log(productTable(products));
-  const handP2 = side(results[1], "hand")!;
-  const productSeconds = p2Steps * products.reduce((s, t) => s + t.seconds, 0);
-  console.log(
-    `\nOne epoch's products, timed alone: ${productSeconds.toFixed(3)} s = ${((100 * productSeconds) / handP2.cpuSeconds).toFixed(0)}% of hand-coded P2's CPU time ` +
-      `(${((100 * productSeconds) / handP2.seconds).toFixed(0)}% of its wall time); the rest is element-wise work, the loss, the optimiser, batching and allocation.`,
-  );
+  const p2Result = results.find((r) => r.id === "P2");
+  if (p2Result) {
+    console.log(`\nP2's matrix products, one step (first minibatch), median of 100 each; an epoch is ${(p2Flops / 1e9).toFixed(2)} GFLOP dense-equivalent:`);
+    console.log(productTable(products));
+    const handP2 = side(p2Result, "hand-1-thread")!;
+    const productSeconds = p2Steps * products.reduce((s, t) => s + t.seconds, 0);
+    console.log(
+      `\nOne epoch's products on one thread, timed alone: ${productSeconds.toFixed(3)} s = ${((100 * productSeconds) / handP2.cpuSeconds).toFixed(0)}% of one-thread hand-coded P2's CPU time ` +
+        `(${((100 * productSeconds) / handP2.seconds).toFixed(0)}% of its wall time); the rest is element-wise work, the loss, the optimiser, batching and allocation.`,
+    );
+  }
   console.log(`load average ${loadAfter.map((l) => l.toFixed(1)).join(" ")} at the end`);
 
   if (opts.json) {

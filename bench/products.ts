@@ -1,8 +1,9 @@
 // The matrix products of one P2 training step, timed one by one: what the
 // hand-coded side achieves on the real operands (digit pixels and ReLU outputs
-// are mostly zero, and the kernel skips zeros), what the same kernel does on
-// dense operands of the same shapes, and what PyTorch's dense float64 product
-// reaches on those shapes on this machine (its peak for the shape).
+// are mostly zero, and the kernel skips zeros) on one thread and, where a
+// worker thread may run, on two; what the same kernel does on dense operands of
+// the same shapes; and what PyTorch's dense float64 product reaches on those
+// shapes on this machine (its peak for the shape).
 import {
   MLP,
   Matrix,
@@ -12,6 +13,7 @@ import {
   matMulTransposeB,
   rule0,
   rule2,
+  useProductThreads,
 } from "nnlab";
 import { Problem, TorchSide } from "./sides";
 
@@ -21,9 +23,11 @@ export interface ProductTiming {
   shape: [number, number, number];
   /** Fraction of nonzero entries in the left operand (what the kernel works on). */
   nonzero: number;
-  /** Median seconds per product on the real operands, and on dense random ones. */
+  /** Median seconds per product on the real operands (one thread), and on dense random ones. */
   seconds: number;
   denseSeconds: number;
+  /** Median seconds on the real operands with the worker thread always used (large products only). */
+  threadedSeconds: number;
   /** Best seconds of PyTorch's dense product of the same shape (absent without PyTorch). */
   torchSeconds?: number;
 }
@@ -39,6 +43,29 @@ function timeIt(f: () => void, repeat: number): number {
     times.push((performance.now() - start) / 1000);
   }
   return median(times);
+}
+
+/**
+ * Median seconds of f on one thread and on two (the worker thread always
+ * used), the two taking turns so that a change in the machine's load hits
+ * both alike.
+ */
+function timeThreads(f: () => void, repeat: number): [oneThread: number, twoThreads: number] {
+  const was = useProductThreads("always");
+  try {
+    const times: [number[], number[]] = [[], []];
+    for (let r = -1; r < repeat; r++) {
+      for (const threads of [false, true]) {
+        useProductThreads(threads ? "always" : "never");
+        const start = performance.now();
+        f();
+        if (r >= 0) times[threads ? 1 : 0].push((performance.now() - start) / 1000); // r = −1: warm-up
+      }
+    }
+    return [median(times[0]), median(times[1])];
+  } finally {
+    useProductThreads(was);
+  }
 }
 
 const nonzeroFraction = (m: Matrix): number => m.data.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0) / m.size;
@@ -68,12 +95,17 @@ export async function timeProducts(p: Problem, torch: TorchSide | null, repeat =
   const out: ProductTiming[] = [];
   for (const q of products) {
     const dense = [randomLike(q.left, rng), randomLike(q.right, rng)];
+    const [seconds, threadedSeconds] = timeThreads(() => q.f(q.left, q.right), repeat);
+    const was = useProductThreads("never");
+    const denseSeconds = timeIt(() => q.f(dense[0], dense[1]), repeat);
+    useProductThreads(was);
     out.push({
       name: q.name,
       shape: q.shape,
       nonzero: nonzeroFraction(q.left),
-      seconds: timeIt(() => q.f(q.left, q.right), repeat),
-      denseSeconds: timeIt(() => q.f(dense[0], dense[1]), repeat),
+      seconds,
+      threadedSeconds,
+      denseSeconds,
       torchSeconds: torch ? await torch.denseProductSeconds(...q.shape, repeat) : undefined,
     });
   }
@@ -89,7 +121,7 @@ export function epochFlops(timings: ProductTiming[], steps: number): number {
 }
 
 export function productTable(timings: ProductTiming[]): string {
-  const rows = [["product", "n×m·m×p", "nonzero in left", "nnlab real data", "GFLOPS (dense-equiv.)", "nnlab dense", "GFLOPS", "PyTorch dense", "GFLOPS"]];
+  const rows = [["product", "n×m·m×p", "nonzero in left", "nnlab real data", "GFLOPS (dense-equiv.)", "2 threads", "GFLOPS", "nnlab dense", "GFLOPS", "PyTorch dense", "GFLOPS"]];
   for (const t of timings) {
     rows.push([
       t.name,
@@ -97,6 +129,8 @@ export function productTable(timings: ProductTiming[]): string {
       `${(100 * t.nonzero).toFixed(0)}%`,
       `${(t.seconds * 1e3).toFixed(3)} ms`,
       gflops(flops(t), t.seconds),
+      `${(t.threadedSeconds * 1e3).toFixed(3)} ms`,
+      gflops(flops(t), t.threadedSeconds),
       `${(t.denseSeconds * 1e3).toFixed(3)} ms`,
       gflops(flops(t), t.denseSeconds),
       t.torchSeconds === undefined ? "—" : `${(t.torchSeconds * 1e3).toFixed(3)} ms`,
@@ -111,6 +145,8 @@ export function productTable(timings: ProductTiming[]): string {
     "",
     `${(sum((t) => t.seconds) * 1e3).toFixed(3)} ms`,
     gflops(all, sum((t) => t.seconds)),
+    `${(sum((t) => t.threadedSeconds) * 1e3).toFixed(3)} ms`,
+    gflops(all, sum((t) => t.threadedSeconds)),
     `${(sum((t) => t.denseSeconds) * 1e3).toFixed(3)} ms`,
     gflops(all, sum((t) => t.denseSeconds)),
     timings[0].torchSeconds === undefined ? "—" : `${(sum((t) => t.torchSeconds) * 1e3).toFixed(3)} ms`,

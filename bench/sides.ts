@@ -15,6 +15,7 @@ import {
   MLP,
   MLPOptions,
   Matrix,
+  ProductThreads,
   Rng,
   SGD,
   batchIndices,
@@ -25,6 +26,7 @@ import {
   tfjs,
   tfjsTwin,
   toTensor,
+  useProductThreads,
 } from "nnlab";
 
 export interface Problem {
@@ -100,15 +102,28 @@ export function trainHand(p: Problem, epochs: number): { seconds: number; cpuSec
   return { ...stop(), mlp };
 }
 
-export const handSide: Side = {
-  key: "hand",
-  label: "nnlab hand-coded",
-  async train(p, epochs) {
-    const { mlp, ...time } = trainHand(p, epochs);
-    const finalLoss = getLoss(p.loss).value(mlp.decisionFunction(p.data.X), p.data.y);
-    return { ...time, finalLoss, accuracy: accuracy(mlp.predict(p.data.X, p.loss), p.data.y) };
-  },
-};
+/**
+ * The hand-coded side as users get it (threads "auto": large products use the
+ * worker thread where timing shows it is faster), or with products always on
+ * one thread, or always shared with the worker.
+ */
+export function handSide(threads: ProductThreads): Side {
+  const names = { auto: ["hand", ""], never: ["hand-1-thread", ", 1 thread"], always: ["hand-2-threads", ", 2 threads"] };
+  return {
+    key: names[threads][0],
+    label: `nnlab hand-coded${names[threads][1]}`,
+    async train(p, epochs) {
+      const was = useProductThreads(threads);
+      try {
+        const { mlp, ...time } = trainHand(p, epochs);
+        const finalLoss = getLoss(p.loss).value(mlp.decisionFunction(p.data.X), p.data.y);
+        return { ...time, finalLoss, accuracy: accuracy(mlp.predict(p.data.X, p.loss), p.data.y) };
+      } finally {
+        useProductThreads(was);
+      }
+    },
+  };
+}
 
 // ---------------------------------------------------------------- TensorFlow.js
 

@@ -16,6 +16,7 @@ import { allocateData } from "./kernels/storage";
 
 export { allocateData } from "./kernels/storage";
 export { fastProductsAvailable, useFastProducts, useProductThreads } from "./kernels/product";
+export type { ProductThreads } from "./kernels/product";
 
 export class ShapeError extends Error {
   constructor(message: string) {

@@ -28,7 +28,7 @@ function compile(wabt, text, features) {
   const module = wabt.parseWat(path.basename(SOURCE), text, features);
   try {
     module.validate(features);
-    const { buffer } = module.toBinary({ log: false, write_debug_names: false });
+    const { buffer } = module.toBinary({ log: false, write_debug_names: true });
     const lines = Buffer.from(buffer).toString("base64").match(/.{1,100}/g) ?? [];
     return lines.map((l) => `  "${l}"`).join(" +\n");
   } finally {

@@ -9,10 +9,17 @@
 // order with the same operations, so the numbers are the same.
 import { productWasmBase64 } from "./product-wasm";
 import { allocateData } from "./storage";
+import { ThreadChoice } from "./thread-choice";
 import { ProductKernel, RowsArguments, sharedProducts, wasmModule } from "./threads";
 
 /** Which operands are used transposed: A·B, Aᵀ·B (A stored m×n) or A·Bᵀ (B stored p×m). */
 export type ProductLayout = "AB" | "AtB" | "ABt";
+
+/**
+ * Whether large products may use a worker thread: "auto" (the default) when
+ * timing shows it is faster here (thread-choice.ts), "always", or "never".
+ */
+export type ProductThreads = "auto" | "always" | "never";
 
 /** Below this many multiply-adds (n·m·p) a call into the kernel is not worth making. */
 const SMALL_PRODUCT = 64;
@@ -32,7 +39,8 @@ const MAX_BYTES = 2 ** 30;
 
 let kernel: { exports: ProductKernel; memory: WebAssembly.Memory } | null | undefined; // undefined: not loaded yet, null: unavailable
 let enabled = true;
-let threadsEnabled = true;
+let threads: ProductThreads = "auto";
+const choice = new ThreadChoice();
 
 function loadKernel(): { exports: ProductKernel; memory: WebAssembly.Memory } | null {
   if (kernel !== undefined) return kernel;
@@ -56,12 +64,17 @@ export function useFastProducts(on: boolean): boolean {
 }
 
 /**
- * Lets large products use a worker thread where one may run (on by default);
- * off, every product runs on the calling thread. Returns the previous setting.
+ * Whether large products (from about a million multiply-adds) may share
+ * their rows with a worker thread, where one may run: "auto" (the default)
+ * when timing shows it is faster on this machine, "always", or "never".
+ * Returns the previous setting. The numbers are the same either way.
  */
-export function useProductThreads(on: boolean): boolean {
-  const was = threadsEnabled;
-  threadsEnabled = on;
+export function useProductThreads(mode: ProductThreads): ProductThreads {
+  if (mode !== "auto" && mode !== "always" && mode !== "never") {
+    throw new RangeError(`useProductThreads: the mode must be "auto", "always" or "never", got ${String(mode)}`);
+  }
+  const was = threads;
+  threads = mode;
   return was;
 }
 
@@ -91,13 +104,19 @@ function reserve(memory: WebAssembly.Memory, bytes: number): Float64Array {
  */
 export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array | null {
   if (!enabled || n * m * p < SMALL_PRODUCT) return null;
-  const shared = threadsEnabled && n * m * p >= PARALLEL_PRODUCT && n >= 16 ? sharedProducts() : null;
-  if (shared !== null) {
+  const large = threads !== "never" && n * m * p >= PARALLEL_PRODUCT && n >= 16;
+  const shared = large ? sharedProducts() : null;
+  const key = `${layout} ${n} ${m} ${p}`;
+  const started = performance.now();
+  if (shared !== null && (threads === "always" || choice.useWorker(key))) {
     shared.wake();
     // Chunks of a multiple of 8 rows: compressColumns lists Aᵀ's rows eight at a time.
     const chunkRows = 8 * Math.ceil(n / CHUNKS / 8);
     const C = productOn(shared.kernel, shared.memory, layout, A, B, n, m, p, (args) => shared.rows(n, chunkRows, args));
-    if (C !== undefined) return C; // undefined: the worker failed, and the product is done again below
+    if (C !== undefined) {
+      choice.record(key, true, performance.now() - started);
+      return C;
+    } // undefined: the worker failed, and the product is done again below
   }
   const k = loadKernel();
   if (k === null) return null;
@@ -105,6 +124,7 @@ export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Ar
     k.exports.productRows(0, n, ...args);
     return true;
   });
+  if (shared !== null) choice.record(key, false, performance.now() - started);
   return C ?? null;
 }
 

@@ -8,6 +8,7 @@ import { Matrix, Rng, ShapeError, fastProductsAvailable, matMul, matMulTranspose
 import { fastProduct } from "../../lib/kernels/product";
 import { allFinite } from "../../lib/kernels/finite";
 import { SharedProducts, sharedProducts } from "../../lib/kernels/threads";
+import { ThreadChoice } from "../../lib/kernels/thread-choice";
 
 const rng = new Rng(14);
 
@@ -120,13 +121,23 @@ describe("large products shared with a worker thread", () => {
     }
   }
 
+  /** f with products' use of the worker set to `mode`, then back. */
+  function withThreads(mode: "auto" | "always" | "never", f: () => void): void {
+    const was = useProductThreads(mode);
+    try {
+      f();
+    } finally {
+      useProductThreads(was);
+    }
+  }
+
   it("gives the plain loop's numbers when the worker does every chunk", async () => {
     const shared = await pool();
     const rows = shared.rows.bind(shared);
     const before = shared.workerChunks;
     shared.rows = (n, chunkRows, args) => rows(n, chunkRows, args, false); // the main thread only waits
     try {
-      compareAll();
+      withThreads("always", compareAll);
     } finally {
       shared.rows = rows;
     }
@@ -134,15 +145,31 @@ describe("large products shared with a worker thread", () => {
     expect(shared.usable).toBe(true); // no product waited in vain for the worker and gave up on it
   });
 
-  it("gives the plain loop's numbers when both threads take chunks, and with the worker switched off", async () => {
+  it("gives the plain loop's numbers when both threads take chunks, with the worker switched off, and when timing decides", async () => {
     await pool();
-    compareAll();
-    const was = useProductThreads(false);
-    try {
-      compareAll();
-    } finally {
-      useProductThreads(was);
-    }
+    withThreads("always", compareAll);
+    withThreads("never", compareAll);
+    withThreads("auto", compareAll);
+    expect(() => useProductThreads("sometimes" as "auto")).toThrow(/"auto", "always" or "never"/);
+  });
+
+  it("uses the worker for a shape only while timing shows it faster, and tries the other way now and then", () => {
+    const choice = new ThreadChoice();
+    const run = (key: string, oneThread: number, twoThreads: number, n: number): boolean[] =>
+      Array.from({ length: n }, () => {
+        const worker = choice.useWorker(key);
+        choice.record(key, worker, worker ? twoThreads : oneThread);
+        return worker;
+      });
+    // Both ways first (2 untimed, 6 timed), then the faster, except every 32nd product.
+    const fast = run("AB 100 784 100", 3e-4, 2e-4, 96);
+    expect(fast.slice(0, 8)).toEqual([false, true, false, true, false, true, false, true]);
+    expect(fast.flatMap((w, k) => (k >= 8 && !w ? [k] : []))).toEqual([32, 64]);
+    const slow = run("AtB 784 100 100", 3e-4, 9e-4, 96);
+    expect(slow.flatMap((w, k) => (k >= 8 && w ? [k] : []))).toEqual([32, 64]);
+    // The machine became busy: the worker's times grow, and within a few products the choice follows.
+    const later = run("AB 100 784 100", 3e-4, 9e-4, 64);
+    expect(later.slice(8).every((w, k) => !w || (k + 8 + 96) % 32 === 0)).toBe(true);
   });
 });
 
