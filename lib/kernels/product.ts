@@ -28,10 +28,11 @@ const PARALLEL_PRODUCT = 2 ** 20;
 /** A shared product is cut into about this many chunks of rows, claimed by whichever thread is free. */
 const CHUNKS = 8;
 /**
- * Rows of B per block: a 12-column panel of 128 rows is 12 KiB, which stays
- * in the level-1 cache while all rows of C pass over it.
+ * Rows of B per block: a 12-column panel of 256 rows is 24 KiB, which stays
+ * in the 32 KiB level-1 cache while all rows of C pass over it (256 was 5%
+ * faster than 128 on X·W(1), 784×100 of digits, and no slower on Aᵀ·B).
  */
-const BLOCK_ROWS = 128;
+const BLOCK_ROWS = 256;
 /** Results up to this many entries are cut from the shared small-matrix block (storage.ts). */
 const POOLED = 512;
 /** Larger working sets than this stay with the plain loop (32-bit wasm addresses). */
