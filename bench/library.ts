@@ -20,13 +20,14 @@
 //   npm run bench -- --json        also writes bench/results.json (and prints its JSON)
 //   npm run bench -- --repeat 5    more runs per measurement
 //   npm run bench -- --problems P2 --no-tfjs    P2 only, hand-coded and PyTorch
-//   npm run bench -- --profile 20  where hand-coded P2's time goes (nothing else is run)
+//   npm run bench -- --profile 20  where hand-coded P2's time goes (nothing else is run;
+//                                  --profile-threads never|always|auto for its products)
 //   PyTorch: node scripts/python-env.js && .venv/bin/python -m pip install -r requirements-bench.txt
 import { Command } from "commander";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BackendName, digits, fastProductsAvailable, loadBackend, notesPoints, tfjs } from "nnlab";
+import { BackendName, ProductThreads, digits, fastProductsAvailable, loadBackend, notesPoints, tfjs, useProductThreads } from "nnlab";
 import { ProductTiming, epochFlops, formatTable, productTable, timeProducts } from "./products";
 import { profileHand } from "./profile";
 import { Problem, ROOT, Run, Side, TorchSide, handSide, tfjsSide, torchAbsence } from "./sides";
@@ -132,6 +133,10 @@ async function main(): Promise<void> {
       if (!Number.isInteger(n) || n < 1) throw new Error(`--profile must be a positive integer, got ${v}`);
       return n;
     })
+    .option("--profile-threads <mode>", "worker thread for --profile's products: auto, always or never", (v) => {
+      if (v !== "auto" && v !== "always" && v !== "never") throw new Error(`--profile-threads takes auto, always or never, got ${v}`);
+      return v;
+    }, "auto")
     .option("--no-torch", "leave PyTorch out even when it is installed")
     .option("--torch-threads <n>", "threads PyTorch may use", (v) => {
       const n = Number(v);
@@ -139,7 +144,7 @@ async function main(): Promise<void> {
       return n;
     }, 2)
     .parse(process.argv);
-  const opts = cli.opts<{ json?: boolean; repeat: number; problems: string[]; tfjs: boolean; torch: boolean; torchThreads: number; profile?: number }>();
+  const opts = cli.opts<{ json?: boolean; repeat: number; problems: string[]; tfjs: boolean; torch: boolean; torchThreads: number; profile?: number; profileThreads: ProductThreads }>();
 
   // Every tfjs backend that loads here, in one run: tfjs-node (after npm run setup:tfjs-node) and wasm.
   const backends: BackendName[] = [];
@@ -172,7 +177,8 @@ async function main(): Promise<void> {
     },
   ];
   if (opts.profile !== undefined) {
-    console.log(`Hand-coded P2, ${opts.profile} epochs under the sampling profiler (Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}):\n`);
+    useProductThreads(opts.profileThreads);
+    console.log(`Hand-coded P2, ${opts.profile} epochs under the sampling profiler, worker thread ${opts.profileThreads} (Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}):\n`);
     console.log(await profileHand(allProblems[1], opts.profile));
     return;
   }
