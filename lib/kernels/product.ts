@@ -105,10 +105,9 @@ function reserve(memory: WebAssembly.Memory, bytes: number): Float64Array {
  */
 export function fastProduct(layout: ProductLayout, A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array | null {
   if (!enabled || n * m * p < SMALL_PRODUCT) return null;
-  const large = threads !== "never" && n * m * p >= PARALLEL_PRODUCT && n >= 16;
-  const shared = large ? sharedProducts() : null;
-  const key = `${layout} ${n} ${m} ${p}`;
-  const started = performance.now();
+  const shared = threads !== "never" && n * m * p >= PARALLEL_PRODUCT && n >= 16 ? sharedProducts() : null;
+  const key = shared !== null ? `${layout} ${n} ${m} ${p}` : "";
+  const started = shared !== null ? performance.now() : 0;
   if (shared !== null && (threads === "always" || choice.useWorker(key))) {
     shared.wake();
     // Chunks of a multiple of 8 rows: compressColumns lists Aᵀ's rows eight at a time.
