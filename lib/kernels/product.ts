@@ -6,7 +6,9 @@
 // A and B in and C out; even so it beats the plain loop from about 10×20·20×40
 // up (measured on P1's products), and only products of a few dozen
 // multiply-adds stay with the loop. Every entry is summed in the plain loop's
-// order with the same operations, so the numbers are the same.
+// order with the same operations, so the numbers are the same. Large
+// products may share their rows with a worker thread (threads.ts), where
+// timing shows that to be faster (thread-choice.ts).
 import { productWasmBase64 } from "./product-wasm";
 import { allocateData } from "./storage";
 import { ThreadChoice } from "./thread-choice";
@@ -38,12 +40,18 @@ const POOLED = 512;
 /** Larger working sets than this stay with the plain loop (32-bit wasm addresses). */
 const MAX_BYTES = 2 ** 30;
 
-let kernel: { exports: ProductKernel; memory: WebAssembly.Memory } | null | undefined; // undefined: not loaded yet, null: unavailable
+/** The single-threaded kernel and its own memory. */
+interface Kernel {
+  exports: ProductKernel;
+  memory: WebAssembly.Memory;
+}
+
+let kernel: Kernel | null | undefined; // undefined: not loaded yet, null: unavailable
 let enabled = true;
 let threads: ProductThreads = "auto";
 const choice = new ThreadChoice();
 
-function loadKernel(): { exports: ProductKernel; memory: WebAssembly.Memory } | null {
+function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   try {
     const exports = new WebAssembly.Instance(wasmModule(productWasmBase64), {}).exports;
