@@ -41,13 +41,15 @@ const MAX_CHUNKS = PENDING - 1;
 /** A chunk claimed by the worker and not finished after this long means the worker is gone. */
 const GIVE_UP_MS = 20_000;
 /**
- * How long a woken worker looks for its job before sleeping again, and the
- * main thread for the worker's last chunk before sleeping: waking a sleeping
- * thread takes tens of microseconds, as long as a chunk or as copying P2's
- * operands in. Longer spins wasted up to half a millisecond of CPU a product
- * when the other thread had no core (0.5 ms: 1.4× the CPU time of one thread).
+ * How long a thread keeps looking before it sleeps: the worker for its next
+ * job after a product and for the job after an announcement, the main thread
+ * for the worker's last chunk. A sleeping core of this virtual machine often
+ * took longer to wake than a whole product (the worker then took no chunk of
+ * X·W(1) at all), so, like the OpenMP threads behind PyTorch, the worker stays
+ * awake while products keep coming — training asks for one every half
+ * millisecond or so — at the price of CPU time spent looking.
  */
-const SPIN_MS = 0.1;
+const SPIN_MS = 1;
 
 /**
  * Claims chunks of job `job` and runs them until none is left, and returns
@@ -96,18 +98,24 @@ for (;;) {
       Atomics.notify(ctl, DONE);
       throw e;
     }
-    claim = Atomics.load(ctl, CLAIM);
+    claim = watch(Atomics.load(ctl, CLAIM), SPIN_MS); // the next product comes soon while training
     continue;
   }
   if (job !== lastJob) {
     // Announced as the main thread starts copying the operands in: the job follows shortly.
-    const until = performance.now() + SPIN_MS;
     const announced = claim;
-    while (claim === announced && performance.now() < until) claim = Atomics.load(ctl, CLAIM);
+    claim = watch(claim, SPIN_MS);
     if (claim !== announced) continue;
   }
   Atomics.wait(ctl, CLAIM, claim); // until the main thread writes CLAIM again
   claim = Atomics.load(ctl, CLAIM);
+}
+/** CLAIM once it differs from seen, or seen after ms milliseconds of looking. */
+function watch(seen, ms) {
+  const until = performance.now() + ms;
+  let now = seen;
+  while (now === seen && performance.now() < until) now = Atomics.load(ctl, CLAIM);
+  return now;
 }
 `;
 
