@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compiles the WebAssembly kernels from their text source with wabt (an npm
 // dev dependency) into a TypeScript module holding the binary as base64:
-//   lib/kernels/product.wat  →  lib/kernels/product-wasm.ts
+//   lib/kernels/product.wat (+ compress.wat, where it says "@include")  →  lib/kernels/product-wasm.ts
 // twice: as written (the module has its own memory), and with that memory
 // replaced by an imported shared one, which a worker thread's instance of the
 // same module can use too (lib/kernels/threads.ts).
@@ -23,6 +23,15 @@ const OWN_MEMORY = '(memory (export "memory") 1)';
 /** Up to 1 GiB (lib/kernels/product.ts's MAX_BYTES), as a shared memory must declare a maximum. */
 const SHARED_MEMORY = '(import "env" "memory" (memory 1 16384 shared))';
 
+/** product.wat with each "@include <file>" line replaced by that file's text (a .wat file per part stays short). */
+function readSource() {
+  return fs.readFileSync(SOURCE, "utf8").replace(/^\s*;; @include (\S+\.wat)\b.*$/gm, (_, file) => {
+    const part = path.join(path.dirname(SOURCE), file);
+    if (!fs.existsSync(part)) throw new Error(`${path.basename(SOURCE)} includes ${file}, which is missing`);
+    return fs.readFileSync(part, "utf8").trimEnd();
+  });
+}
+
 /** The module compiled from `text`, as base64 in lines of 100 characters. */
 function compile(wabt, text, features) {
   const module = wabt.parseWat(path.basename(SOURCE), text, features);
@@ -39,7 +48,7 @@ function compile(wabt, text, features) {
 /** The generated TypeScript text for the current .wat source. */
 async function generate() {
   const wabt = await require("wabt")();
-  const text = fs.readFileSync(SOURCE, "utf8");
+  const text = readSource();
   if (!text.includes(OWN_MEMORY)) throw new Error(`${path.basename(SOURCE)} must declare its memory as ${OWN_MEMORY}`);
   const shared = text.replace(OWN_MEMORY, SHARED_MEMORY);
   return (
