@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     .option("--profile-threads <mode>", "worker thread for --profile's products: auto, always or never", (v) => {
       if (v !== "auto" && v !== "always" && v !== "never") throw new Error(`--profile-threads takes auto, always or never, got ${v}`);
       return v;
-    }, "auto")
+    }, "never")
     .option("--no-torch", "leave PyTorch out even when it is installed")
     .option("--torch-threads <n>", "threads PyTorch may use", (v) => {
       const n = Number(v);
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   if (opts.tfjs && !backends.includes("tensorflow")) console.log("tfjs (tensorflow): not available — npm run setup:tfjs-node builds tfjs-node");
   const absent = opts.torch ? torchAbsence() : "left out (--no-torch)";
   const torch = absent === null ? new TorchSide(opts.torchThreads) : null;
-  const sides: Side[] = [handSide("auto"), handSide("never"), handSide("always"), ...backends.map((b) => tfjsSide(b)), ...(torch ? [torch] : [])];
+  const sides: Side[] = [handSide("never"), handSide("auto"), handSide("always"), ...backends.map((b) => tfjsSide(b)), ...(torch ? [torch] : [])];
 
   const allProblems: Problem[] = [
     {
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   if (p2Result) {
     console.log(`\nP2's matrix products, one step (first minibatch), median of 100 each; an epoch is ${(p2Flops / 1e9).toFixed(2)} GFLOP dense-equivalent:`);
     console.log(productTable(products));
-    const handP2 = side(p2Result, "hand-1-thread")!;
+    const handP2 = side(p2Result, "hand")!;
     const productSeconds = p2Steps * products.reduce((s, t) => s + t.seconds, 0);
     console.log(
       `\nOne epoch's products on one thread, timed alone: ${productSeconds.toFixed(3)} s = ${((100 * productSeconds) / handP2.cpuSeconds).toFixed(0)}% of one-thread hand-coded P2's CPU time ` +

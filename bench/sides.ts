@@ -108,7 +108,8 @@ export function trainHand(p: Problem, epochs: number): { seconds: number; cpuSec
  * one thread, or always shared with the worker.
  */
 export function handSide(threads: ProductThreads): Side {
-  const names = { auto: ["hand", ""], never: ["hand-1-thread", ", 1 thread"], always: ["hand-2-threads", ", 2 threads"] };
+  // The library's default (one thread) is the reference every ratio is taken against.
+  const names = { never: ["hand", ""], auto: ["hand-auto", ", auto threads"], always: ["hand-2-threads", ", 2 threads"] };
   return {
     key: names[threads][0],
     label: `nnlab hand-coded${names[threads][1]}`,

@@ -54,9 +54,22 @@ const identity: Activation = {
 /** σ(a) = max(a, 0); σ'(a) = 1 if a > 0 else 0 (we take 0 at the kink a = 0, as torch does). */
 const relu: Activation = {
   name: "relu",
-  forward: (a) => elementwise(a, (x) => (x > 0 ? x : 0)),
-  derivative: (a) => elementwise(a, (x) => (x > 0 ? 1 : 0)),
+  forward: (a) => reluLoop(a, false),
+  derivative: (a) => reluLoop(a, true),
 };
+
+/**
+ * ReLU's two maps written out as loops rather than through `elementwise`: they run on
+ * every hidden layer of every step, and a loop with its own test is about twice as
+ * fast as a call of a shared closure per entry (bench P2).
+ */
+function reluLoop(a: Matrix, derivative: boolean): Matrix {
+  const out = new Matrix(a.rows, a.cols);
+  const A = a.data, O = out.data;
+  if (derivative) for (let k = 0; k < A.length; k++) O[k] = A[k] > 0 ? 1 : 0;
+  else for (let k = 0; k < A.length; k++) O[k] = A[k] > 0 ? A[k] : 0;
+  return out;
+}
 
 /** σ(a) = 1/(1+e^(−a)); σ'(a) = σ(a)·(1 − σ(a)) = σ(a)·σ(−a). */
 const sigmoidActivation: Activation = {

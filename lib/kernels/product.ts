@@ -18,8 +18,9 @@ import { ProductKernel, RowsArguments, sharedProducts, wasmModule } from "./thre
 export type ProductLayout = "AB" | "AtB" | "ABt";
 
 /**
- * Whether large products may use a worker thread: "auto" (the default) when
- * timing shows it is faster here (thread-choice.ts), "always", or "never".
+ * Whether large products may use a worker thread: "never" (the default: on the
+ * 2-core machine of BENCHMARKS.md it did not make P2 faster), "auto" when
+ * timing shows it is faster here (thread-choice.ts), or "always".
  */
 export type ProductThreads = "auto" | "always" | "never";
 
@@ -48,7 +49,7 @@ interface Kernel {
 
 let kernel: Kernel | null | undefined; // undefined: not loaded yet, null: unavailable
 let enabled = true;
-let threads: ProductThreads = "auto";
+let threads: ProductThreads = "never";
 const choice = new ThreadChoice();
 
 function loadKernel(): Kernel | null {
@@ -74,8 +75,8 @@ export function useFastProducts(on: boolean): boolean {
 
 /**
  * Whether large products (from about a million multiply-adds) may share
- * their rows with a worker thread, where one may run: "auto" (the default)
- * when timing shows it is faster on this machine, "always", or "never".
+ * their rows with a worker thread, where one may run: "never" (the default),
+ * "auto" when timing shows it is faster on this machine, or "always".
  * Returns the previous setting. The numbers are the same either way.
  */
 export function useProductThreads(mode: ProductThreads): ProductThreads {

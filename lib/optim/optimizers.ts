@@ -99,7 +99,8 @@ export class SGD extends BaseOptimizer {
     super(learningRate, "SGD");
   }
   protected update(_k: number, w: Float64Array, g: Float64Array): void {
-    for (let i = 0; i < w.length; i++) w[i] -= this.learningRate * g[i];
+    const lr = this.learningRate; // read once, not once per weight
+    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
   }
 }
 
