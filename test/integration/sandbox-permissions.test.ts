@@ -9,11 +9,13 @@ import { permissionFlags, verifiedPermissionFlags } from "../../tools/grader/san
 import { runProbe } from "../../tools/grader/sandbox/permissions";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+/** Node 22.5+ has node:sqlite, which writes files past the permission model unless switched off. */
+const hasSqlite = process.allowedNodeEnvironmentFlags.has("--no-experimental-sqlite");
 
 describe("permissionFlags", () => {
   it("uses the flag this Node knows", () => {
-    expect(permissionFlags(["/a/", "/b/"], false)).toEqual(["--experimental-permission", "--allow-fs-read=/a/", "--allow-fs-read=/b/"]);
-    expect(permissionFlags(["/a/"], true)).toEqual(["--permission", "--allow-fs-read=/a/"]);
+    expect(permissionFlags(["/a/", "/b/"], false, false)).toEqual(["--experimental-permission", "--allow-fs-read=/a/", "--allow-fs-read=/b/"]);
+    expect(permissionFlags(["/a/"], true, true)).toEqual(["--permission", "--no-experimental-sqlite", "--allow-fs-read=/a/"]);
   });
 
   it("a process started with them can read its folder and the packages, and nothing else", () => {
@@ -42,6 +44,7 @@ describe("permissionFlags", () => {
       expect(runProbe([], { hidden: ["/"], readable: [scratch], scratch }).problems).toEqual([
         "can list /",
         "can write files",
+        ...(hasSqlite ? ["can write files through node:sqlite"] : []),
         "can start a child process",
         "can start a worker",
         "native addons are not disabled",

@@ -55,6 +55,15 @@ for (const p of ${writeTargets(ctx, "a4")}) { try { await new Promise<void>((ok,
     ),
     spec(
       "writing files",
+      "sqlite-write",
+      "node:sqlite (Node 22.5+), whose native code writes database files without asking the permission model: VACUUM INTO, ATTACH DATABASE and opening a new database file, at the same places",
+      block(`const open = (p: string) => new (require("node:sqlite").DatabaseSync)(p);
+    ${tryEach(writeTargets(ctx, "q1"), "sqlite VACUUM INTO", `open(":memory:").exec("VACUUM INTO '" + p + "'")`)}
+    ${tryEach(writeTargets(ctx, "q2"), "sqlite ATTACH", `open(":memory:").exec("ATTACH DATABASE '" + p + "' AS x; CREATE TABLE x.t(v)")`)}
+    ${tryEach(writeTargets(ctx, "q3"), "sqlite open", `open(p).exec("CREATE TABLE t(v)")`)}`),
+    ),
+    spec(
+      "writing files",
       "fs-destroy-others",
       "deletes, truncates, chmods and overwrites another student's submission and forges another student's results.json in the output folder",
       block(`const fs: any = require("fs");

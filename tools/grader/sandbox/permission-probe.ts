@@ -36,6 +36,11 @@ for (const dir of input.readable) {
   }
 }
 mustFail("can write files", () => fs.writeFileSync(path.join(input.scratch, `.nnlab-probe-${process.pid}`), "x"));
+// Native code that writes files without asking the permission model (Node 22/24's node:sqlite).
+mustFail("can write files through node:sqlite", () => {
+  const { DatabaseSync } = require("node:sqlite");
+  new DatabaseSync(":memory:").exec(`VACUUM INTO '${path.join(input.scratch, `.nnlab-probe-${process.pid}.db`)}'`);
+});
 mustFail("can start a child process", () => {
   const run = require("node:child_process").spawnSync("true");
   if (run.error) throw run.error;

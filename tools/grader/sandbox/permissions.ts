@@ -12,10 +12,21 @@ import { builtScript } from "../compiler";
  * The flags for this Node: `--permission` where it exists (Node 22.13+; Node
  * 24 refuses the old spelling), `--experimental-permission` before that, and
  * one `--allow-fs-read` per readable path. Nothing else is allowed: writing,
- * child processes, workers, addons, WASI and the inspector stay denied.
+ * child processes, workers, addons, WASI and the inspector stay denied, and
+ * node:sqlite, which writes files past the model, is switched off.
  */
-export function permissionFlags(readable: string[], hasPermissionFlag = process.allowedNodeEnvironmentFlags.has("--permission")): string[] {
-  return [hasPermissionFlag ? "--permission" : "--experimental-permission", ...readable.map((p) => `--allow-fs-read=${p}`)];
+export function permissionFlags(
+  readable: string[],
+  hasPermissionFlag = process.allowedNodeEnvironmentFlags.has("--permission"),
+  hasSqlite = process.allowedNodeEnvironmentFlags.has("--no-experimental-sqlite"),
+): string[] {
+  return [
+    hasPermissionFlag ? "--permission" : "--experimental-permission",
+    // node:sqlite (Node 22.5+) opens and writes database files in native code that the
+    // permission model does not check (VACUUM INTO, ATTACH): the module is switched off.
+    ...(hasSqlite ? ["--no-experimental-sqlite"] : []),
+    ...readable.map((p) => `--allow-fs-read=${p}`),
+  ];
 }
 
 /** The model is missing altogether (Node 18 and older): the flag itself is unknown. */
