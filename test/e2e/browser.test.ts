@@ -14,17 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../tools/images/chromium";
 import { ARTIFACTS, FIXTURES, ROOT, hasPlotlyFigure, notebooksIn, rel, startJupyterLab, type JupyterLab } from "../helpers/jupyter";
 
 const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 
 /** The lecture notebook to open: the first with a figure, or our fixture until the course lands. */
 function notebookWithFigure(): string {

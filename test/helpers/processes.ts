@@ -1,6 +1,26 @@
-// Process-tree helpers for the tests that stop a grader (Linux /proc).
-import { ChildProcess } from "node:child_process";
+// Process helpers for the tests: running a command to its end, and the
+// process-tree helpers of the tests that stop a grader (Linux /proc).
+import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command with no stdin to its end and collects its exit code and output. */
+export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 /** pid → ppid for every process, read from /proc/<pid>/stat. */
 function parents(): Map<number, number> {

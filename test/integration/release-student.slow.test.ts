@@ -15,7 +15,6 @@
 // cell declared nothing), but none may time out or kill the kernel.
 //
 // Slow: npm install, a venv and 26 notebooks through the real kernel.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,25 +22,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readNotebookFile } from "../../tools/notebook";
 import { assignmentSecrets, normalise, readableText } from "../../tools/release/leaks";
 import { ROOT } from "../helpers/jupyter";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { type Finished, runProcess } from "../helpers/processes";
 
 /** A command in `cwd` with npm's own variables removed (vitest may run under npm, pointing at the course). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
   const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !k.toLowerCase().startsWith("npm_") && k !== "NODE_PATH" && k !== "INIT_CWD"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: clean, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(cmd, args, { cwd, env: clean });
 }
 
 const npmCli = () => {
