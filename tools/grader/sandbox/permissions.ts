@@ -78,9 +78,11 @@ export function verifiedPermissionFlags(readable: string[], scratch = readable[0
   throw new SandboxUnavailableError(`Node ${process.version}'s permission model does not confine a grading kernel (${last.slice(0, 400)}); refusing to grade — use Node 24 or 22`);
 }
 
+let probeCode: string | undefined;
+
 /** Runs permission-probe.ts under `flags`: the rules it saw broken, or why it did not run. */
 export function runProbe(flags: string[], input: { hidden: string[]; readable: string[]; scratch: string }): { problems?: string[]; failure: string } {
-  const code = fs.readFileSync(builtScript(path.join("sandbox", "permission-probe.js")), "utf8");
+  const code = (probeCode ??= fs.readFileSync(builtScript(path.join("sandbox", "permission-probe.js")), "utf8")); // read once, not per order tried
   const run = spawnSync(process.execPath, [...flags, "-e", code], {
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NNLAB_PROBE: JSON.stringify(input) },
