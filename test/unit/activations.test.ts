@@ -51,6 +51,15 @@ describe("activations", () => {
     expect(getActivation("relu").derivative(Matrix.row([-1, 0, 2])).toArray()).toEqual([[0, 0, 1]]);
   });
 
+  it("relu gives +0 (not −0) for negative inputs and the kink, 0 for −∞ and NaN, and passes +∞ and positives through", () => {
+    const a = Matrix.row([-3, -0, 0, 2.5, -Infinity, Infinity, NaN, 1e-300, -1e-300]);
+    const out = getActivation("relu").forward(a).toFlatArray();
+    const expected = [0, 0, 0, 2.5, 0, Infinity, 0, 1e-300, 0];
+    expected.forEach((e, k) => expect(Object.is(out[k], e), `relu(${a.data[k]}) = ${out[k]}, want ${e}`).toBe(true));
+    // Its slope: 1 exactly where a > 0.
+    expect(getActivation("relu").derivative(a).toFlatArray()).toEqual([0, 0, 0, 1, 0, 1, 0, 1, 0]);
+  });
+
   it("does not modify its input", () => {
     const a = Matrix.fromRows([[-1, 2], [3, -4]]);
     const before = a.toArray();
