@@ -13,6 +13,7 @@
 // says where the lecture notes' version differs.
 
 import { Matrix, ShapeError, assertFinite, shapeOf } from "../matrix";
+import { descend } from "../kernels/descend";
 import { checkLearningRate } from "./gradient-step";
 
 /** tfjs's default epsilon on a float32 backend (`tf.backend().epsilon()`). */
@@ -28,24 +29,6 @@ export interface Optimizer {
   step(params: Matrix[], grads: Matrix[]): void;
   /** Forgets the state (velocities, accumulators, step count), as if new. */
   reset(): void;
-}
-
-/**
- * w ← w − α·g, entry by entry: SGD's update. Its own function, four entries
- * per turn: a loop this short is otherwise copied into its caller by V8's
- * middle compiler (Maglev, Node 22 and 24), whose code for it ran twice as
- * slowly as the optimising compiler's, and stayed there (P2 on Node 24:
- * 160 → 126 ms per epoch).
- */
-function descend(w: Float64Array, g: Float64Array, lr: number): void {
-  const n = w.length, n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    w[i] -= lr * g[i];
-    w[i + 1] -= lr * g[i + 1];
-    w[i + 2] -= lr * g[i + 2];
-    w[i + 3] -= lr * g[i + 3];
-  }
-  for (let i = n4; i < n; i++) w[i] -= lr * g[i];
 }
 
 function checkUnit(value: number, what: string, where: string): void {
