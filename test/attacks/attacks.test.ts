@@ -124,7 +124,7 @@ beforeAll(async () => {
   before.started = Date.now();
 
   run = await runCli(
-    ["grade", "--assignment", SOLUTION, ctx.subsDir, "--out", ctx.outDir, "--timeout", "180", "--no-progress"],
+    ["grade", "--assignment", SOLUTION, ctx.subsDir, "--out", ctx.outDir, "--timeout", "180", "--cell-timeout", "15", "--no-progress"],
     { ...process.env, HOME: path.join(root, dirs.home), TMPDIR: path.join(root, dirs.tmp) },
   );
   console.log(`[attacks] ${built.length} submissions graded in one batch in ${run.seconds.toFixed(0)} s (exit ${run.code}${run.signal ? `, ${run.signal}` : ""})`);
