@@ -36,11 +36,31 @@ function plain<T>(f: () => T): T {
   }
 }
 
-// n×m · m×p: row and column vectors, odd sizes, every panel width (16, 4, 2, 1 columns) and its remainders.
+// n×m · m×p: row and column vectors, odd sizes, every panel width (12, 8, 4, 2, 1 columns) and its remainders.
 const shapes: [number, number, number][] = [
   [1, 300, 37], [300, 1, 19], [129, 65, 1], [1, 2048, 1], [2048, 1, 1], [1, 1, 2048],
   [17, 33, 19], [31, 7, 21], [13, 101, 3], [7, 259, 5], [100, 784, 100], [100, 100, 10], [10, 20, 40], [3, 5, 7],
 ];
+
+/** Random shapes too, each side 1…4, 1…40 or 1…300 long, with 0–100% zeros in A (seeded: the same every run). */
+const drawn = new Rng(1414);
+const side = () => 1 + drawn.int([4, 40, 300][drawn.int(3)]);
+const randomShapes = Array.from({ length: 24 }, () => ({ shape: [side(), side(), side()] as [number, number, number], zeros: [0, 0.5, 0.9, 1][drawn.int(4)] }));
+
+/** The three products of op(A)·op(B) with the kernel, each to 1e-12 relative of the plain loop's A·B. */
+function expectAllThreeAgree([n, m, p]: [number, number, number], zeros: number): void {
+  const a = random(n, m, zeros), b = random(m, p, zeros / 2);
+  const at = transpose(a), bt = transpose(b);
+  const want = plain(() => matMul(a, b));
+  // Each product after an unrelated one, so no operand is left over in the kernel's memory.
+  const scrub = () => matMul(random(64, 64), random(64, 64));
+  for (const fast of [() => matMulTransposeB(a, bt), () => matMulTransposeA(at, b), () => matMul(a, b)]) {
+    scrub();
+    expect(relativeError(fast(), want)).toBeLessThanOrEqual(1e-12);
+  }
+  expect(relativeError(plain(() => matMulTransposeA(at, b)), want)).toBeLessThanOrEqual(1e-12);
+  expect(relativeError(plain(() => matMulTransposeB(a, bt)), want)).toBeLessThanOrEqual(1e-12);
+}
 
 describe("fast products agree with the plain triple loop", () => {
   afterEach(() => {
@@ -56,20 +76,12 @@ describe("fast products agree with the plain triple loop", () => {
 
   for (const [n, m, p] of shapes) {
     for (const zeros of [0, 0.8]) {
-      it(`${n}×${m}·${m}×${p}, ${zeros * 100}% zeros in A: A·B, Aᵀ·B, A·Bᵀ`, () => {
-        const a = random(n, m, zeros), b = random(m, p, zeros / 2);
-        const at = transpose(a), bt = transpose(b);
-        const want = plain(() => matMul(a, b));
-        // Each product after an unrelated one, so no operand is left over in the kernel's memory.
-        const scrub = () => matMul(random(64, 64), random(64, 64));
-        for (const fast of [() => matMulTransposeB(a, bt), () => matMulTransposeA(at, b), () => matMul(a, b)]) {
-          scrub();
-          expect(relativeError(fast(), want)).toBeLessThanOrEqual(1e-12);
-        }
-        expect(relativeError(plain(() => matMulTransposeA(at, b)), want)).toBeLessThanOrEqual(1e-12);
-        expect(relativeError(plain(() => matMulTransposeB(a, bt)), want)).toBeLessThanOrEqual(1e-12);
-      });
+      it(`${n}×${m}·${m}×${p}, ${zeros * 100}% zeros in A: A·B, Aᵀ·B, A·Bᵀ`, () => expectAllThreeAgree([n, m, p], zeros));
     }
+  }
+
+  for (const { shape: [n, m, p], zeros } of randomShapes) {
+    it(`random shape ${n}×${m}·${m}×${p}, ${zeros * 100}% zeros in A: A·B, Aᵀ·B, A·Bᵀ`, () => expectAllThreeAgree([n, m, p], zeros));
   }
 
   it("gives exact zeros for zero operands, and a product after the kernel's memory grew", () => {
