@@ -200,6 +200,10 @@ async function main(): Promise<void> {
   console.log(`nnlab products: ${machine.fastProducts}; median of ${opts.repeat} runs after one warm-up epoch`);
   console.log(`load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} (1, 5, 15 min) at the start`);
   if (!torch) console.log(`PyTorch: absent — ${absent}`);
+  if (Number(process.versions.node.split(".")[0]) < 22) {
+    // Node 20's V8 runs the JavaScript around the kernel more slowly: P2 1.62× PyTorch there, 1.27× on Node 24 (BENCHMARKS.md).
+    console.log(`Node ${process.version} is past its end of life; BENCHMARKS.md's figures are for Node 24, which users run: PATH="$(node scripts/ensure-node.js 24):$PATH" npm run bench`);
+  }
 
   let results: ProblemResult[], products: ProductTiming[] = [];
   try {
