@@ -214,6 +214,24 @@ try {
 try { const { Worker } = require("worker_threads"); new Worker(new URL("data:text/javascript,require('fs').writeFileSync('${ctx.realTmp}/${ctx.canary}-worker2','x')")); G.__escaped("data worker started"); } catch {}`,
     ),
     spec(
+      "other processes",
+      "library-worker",
+      "nnlab's own product worker thread: process.permission.has patched to say yes, useProductThreads(\"always\") and a product large enough to share, then counts the chunks a worker ran",
+      `const G: any = globalThis as any;
+try {
+  const perm: any = (process as any).permission;
+  if (perm) { try { perm.has = () => true; } catch {} try { Object.defineProperty(perm, "has", { value: () => true }); } catch {} }
+  const lib = require("path").join(require("path").dirname(require.resolve("nnlab")), "..", "..", "dist", "lib");
+  const nn: any = require(lib + "/index.js");
+  nn.useProductThreads("always");
+  const a = nn.Matrix.fromFunction(128, 128, (i: number, j: number) => ((i + j) % 7) - 3);
+  const c = nn.matMul(a, a);
+  const shared = require(lib + "/kernels/threads.js").sharedProducts();
+  if (shared && shared.workerChunks > 0) G.__escaped("the product worker ran " + shared.workerChunks + " chunks");
+  G.__take("product worker " + (shared ? "started" : "refused") + "; c[0] = " + c.data[0]);
+} catch (e) { G.__take("library worker: " + String(e)); }`,
+    ),
+    spec(
       "wasm, eval and Function",
       "wasm",
       "a WebAssembly module that loops forever, a 4 GiB WebAssembly.Memory, and WASI with /tmp preopened",
