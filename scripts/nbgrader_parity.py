@@ -33,30 +33,14 @@ import nbformat
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTIONS = os.path.join(ROOT, "solutions")
 
-# A plausible wrong answer per exercise: (answer cell, solution region, body).
-# The same wrong answers as test/integration/exercises-wrong-answers-*.test.ts use (they type-check and run).
-WRONG = {
-    "E01": ("count_with_intercepts", 0, "\n".join([
-        "  countWeights(units); // checks the sizes",
-        "  let total = 0;",
-        "  for (let l = 1; l < units.length; l++) total += units[l - 1] * (units[l] + 1);",
-        "  return total;",
-    ])),
-    "E02": ("dense_layer", 0, "\n".join([
-        "  if (H.cols !== W.rows) throw new RangeError(`denseLayer: H is ${H.rows}×${H.cols} but W is ${W.rows}×${W.cols}`);",
-        "  if (b.rows !== 1 || b.cols !== W.cols) throw new RangeError(`denseLayer: b must be 1×${W.cols}`);",
-        "  const A = Matrix.zeros(H.rows, W.cols);",
-        "  for (let i = 0; i < H.rows; i++) {",
-        "    for (let j = 0; j < W.cols; j++) {",
-        "      let s = b.data[j];",
-        "      for (let k = 0; k < H.cols; k++) s += H.data[k] * W.data[k * W.cols + j]; // forgot the row offset",
-        "      A.data[i * W.cols + j] = s;",
-        "    }",
-        "  }",
-        "  return A;",
-    ])),
-    "E05": ("rule0", 0, "  return scale(sub(output, y), 2);"),
-}
+# A plausible wrong answer per exercise, keyed "E01" …: (answer cell, solution region, body). The same
+# wrong answers as test/integration/exercises-wrong-answers-e01-e05.test.ts grades, from one file.
+with open(os.path.join(ROOT, "test", "fixtures", "wrong-answers", "shared.json"), encoding="utf-8") as f:
+    WRONG = {
+        name.split("-")[0]: (w["cell"], w["region"], "\n".join(w["lines"]))
+        for name, w in json.load(f).items()
+        if name != "about"
+    }
 
 
 VARIANTS = ["correct", "partial", "unanswered", "wrong", "throws_first", "type_error"]

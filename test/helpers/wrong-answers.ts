@@ -30,6 +30,14 @@ export interface WrongAnswer {
   region?: number;
 }
 
+/** The wrong answer for `exercise` in test/fixtures/wrong-answers/shared.json, which scripts/nbgrader_parity.py grades too. */
+export function sharedWrongAnswer(exercise: string): WrongAnswer {
+  const all = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "wrong-answers", "shared.json"), "utf8")) as Record<string, { cell: string; region: number; lines: string[] }>;
+  const entry = all[exercise];
+  if (!entry) throw new Error(`test/fixtures/wrong-answers/shared.json has no wrong answer for ${exercise}`);
+  return { cell: entry.cell, region: entry.region, body: entry.lines.join("\n") };
+}
+
 /** The grader's result per test cell, by grade_id. */
 export type Graded = Map<string, TestResult>;
 

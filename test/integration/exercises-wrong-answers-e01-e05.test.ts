@@ -7,7 +7,7 @@
 //
 // Adding a case: one `it(...)` calling grader.gradeOne, in the file of its exercise group.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCaught, expectLoses, WrongAnswerGrader } from "../helpers/wrong-answers";
+import { expectCaught, expectLoses, sharedWrongAnswer, WrongAnswerGrader } from "../helpers/wrong-answers";
 
 let grader: WrongAnswerGrader;
 beforeAll(async () => void (grader = await WrongAnswerGrader.start()), 600_000);
@@ -15,14 +15,9 @@ afterAll(async () => grader?.close());
 
 describe("hidden tests catch plausible wrong answers that pass the visible tests: E01–E05", () => {
   it("E01: intercepts counted per input unit, u(l−1)·(u(l)+1), instead of per output unit — a visible test shows it too, and the hidden tests still take their points", async () => {
-    // Equal to the right count whenever u(0) = u(L) (the visible examples), wrong for (10, 1), (10, 100, 1)…
-    const wrong = [
-      "  countWeights(units); // checks the sizes",
-      "  let total = 0;",
-      "  for (let l = 1; l < units.length; l++) total += units[l - 1] * (units[l] + 1);",
-      "  return total;",
-    ].join("\n");
-    const tests = await grader.gradeOne("E01-parameter-counting", { cell: "count_with_intercepts", body: wrong });
+    // Equal to the right count whenever u(0) = u(L) (the visible examples), wrong for (10, 1), (10, 100, 1)…:
+    // total += u(l−1)·(u(l) + 1). Shared with scripts/nbgrader_parity.py (test/fixtures/wrong-answers/shared.json).
+    const tests = await grader.gradeOne("E01-parameter-counting", sharedWrongAnswer("E01-parameter-counting"));
     // A visible test has an architecture whose input and output sizes differ (issue 11), so the student sees
     // this mistake before submitting; the hidden tests still take their points.
     for (const id of ["test_count_with_intercepts", "test_count_with_intercepts_hidden"]) expectLoses(tests.correct, tests.wrong, id);
@@ -46,20 +41,9 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
   }, 300_000);
 
   it("E02: a dense layer that reads every row's inputs from row 0 (right for one sample, wrong for a batch)", async () => {
-    const wrong = [
-      "  if (H.cols !== W.rows) throw new RangeError(`denseLayer: H is ${H.rows}×${H.cols} but W is ${W.rows}×${W.cols}`);",
-      "  if (b.rows !== 1 || b.cols !== W.cols) throw new RangeError(`denseLayer: b must be 1×${W.cols}`);",
-      "  const A = Matrix.zeros(H.rows, W.cols);",
-      "  for (let i = 0; i < H.rows; i++) {",
-      "    for (let j = 0; j < W.cols; j++) {",
-      "      let s = b.data[j];",
-      "      for (let k = 0; k < H.cols; k++) s += H.data[k] * W.data[k * W.cols + j]; // forgot the row offset i·cols",
-      "      A.data[i * W.cols + j] = s;",
-      "    }",
-      "  }",
-      "  return A;",
-    ].join("\n");
-    const tests = await grader.gradeOne("E02-forward-propagation", { cell: "dense_layer", body: wrong });
+    // Row i's sum reads H.data[k], row 0's inputs, instead of H.data[i·cols + k]. Shared with
+    // scripts/nbgrader_parity.py (test/fixtures/wrong-answers/shared.json).
+    const tests = await grader.gradeOne("E02-forward-propagation", sharedWrongAnswer("E02-forward-propagation"));
     expectCaught(tests.correct, tests.wrong, "test_dense_layer", "test_dense_layer_hidden");
   }, 300_000);
 
@@ -78,7 +62,8 @@ describe("hidden tests catch plausible wrong answers that pass the visible tests
   }, 300_000);
 
   it("E05: rule 0 of the total (sum) loss instead of the mean loss, missing the 1/N — a visible test shows it too, and the hidden tests still take their points", async () => {
-    const tests = await grader.gradeOne("E05-backprop-rules", { cell: "rule0", body: "  return scale(sub(output, y), 2);" });
+    // 2(ŷ − y) without the 1/N; shared with scripts/nbgrader_parity.py (test/fixtures/wrong-answers/shared.json).
+    const tests = await grader.gradeOne("E05-backprop-rules", sharedWrongAnswer("E05-backprop-rules"));
     // A visible test has a batch of two samples (issue 11), so the student sees this mistake before
     // submitting; the hidden tests still take their points.
     for (const id of ["test_rule0", "test_rule0_hidden"]) expectLoses(tests.correct, tests.wrong, id);
